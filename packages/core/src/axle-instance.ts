@@ -1,0 +1,103 @@
+import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import type { ThrowHttpErrors } from './augment';
+import type { AxleEvents } from './events';
+import type { AxlePlugin, CallLayer } from './plugin';
+
+/**
+ * A request hook (the specification's event hook): runs on every attempt, after credentials,
+ * with the config about to be sent (body already serialised). It may change headers in place or
+ * return a replacement config.
+ *
+ * @example
+ * ```ts
+ * const addTenant: RequestHook = (config) => { config.headers.set('X-Tenant', 'acme'); };
+ * ```
+ */
+export type RequestHook = (
+  config: InternalAxiosRequestConfig,
+) => InternalAxiosRequestConfig | undefined | Promise<InternalAxiosRequestConfig | undefined>;
+
+/**
+ * A response hook: runs once per logical request on the final response (also on an HTTP error
+ * response that `throwHttpErrors` lets through). It may return a replacement response.
+ *
+ * @example
+ * ```ts
+ * const logStatus: ResponseHook = (response) => { console.log(response.status); };
+ * ```
+ */
+export type ResponseHook = (response: AxiosResponse) => AxiosResponse | undefined | Promise<AxiosResponse | undefined>;
+
+/** Request and response hooks. Default: none. */
+export interface AxleHooks {
+  readonly request?: readonly RequestHook[];
+  readonly response?: readonly ResponseHook[];
+}
+
+/**
+ * Middleware: `async (config, next) => response`. Runs in list order on the way in, reverse on the
+ * way out, outside cache, breaker and limiter; may answer without calling `next`.
+ *
+ * @example
+ * ```ts
+ * const timing: Middleware = async (config, next) => {
+ *   const started = performance.now();
+ *   const response = await next(config);
+ *   response.headers['x-duration'] = String(performance.now() - started);
+ *   return response;
+ * };
+ * ```
+ */
+export type Middleware = CallLayer;
+
+/** What axle adds to axios's options; all of it is fixed when the client is created. */
+export interface AxleOptions {
+  /** Plugin handles from plugin factories; ordered by role, not by position here. Default `[]`. */
+  readonly plugins?: readonly AxlePlugin[];
+  /** Request and response hooks. Default: none. */
+  readonly hooks?: AxleHooks;
+  /** Middleware around the call phase. Default `[]`. */
+  readonly middleware?: readonly Middleware[];
+}
+
+/**
+ * Options for `createClient`: everything `axios.create` accepts, plus {@link AxleOptions}, plus
+ * the per-request keys (`throwHttpErrors`: which HTTP error statuses reject, default `true`; see
+ * {@link ThrowHttpErrors}) as client-wide defaults.
+ */
+export interface AxleConfig<D = unknown> extends CreateAxiosDefaults<D>, AxleOptions {}
+
+/** Options for `client.extend`: like {@link AxleConfig}, but plugins stay those of the parent. */
+export type AxleExtendConfig<D = unknown> = Omit<AxleConfig<D>, 'plugins'>;
+
+/**
+ * A client: an `AxiosInstance` (every axios call works as it does with axios) with additions.
+ *
+ * @example
+ * ```ts
+ * const api = createClient({ baseURL: 'https://api.example.com' });
+ * const { data } = await api.get('/users/1');
+ * await api.close();
+ * ```
+ */
+export interface AxleInstance extends AxiosInstance {
+  /** The client's typed event emitter, shared with the clients `extend` makes. */
+  readonly events: AxleEvents;
+  /** `true` once `close()` was called (on this client or the one it was extended from). */
+  readonly closed: boolean;
+  /**
+   * Releases what the client owns: plugin state, timers, keep-alive sockets. Requests made after
+   * it reject with a `ClientError` (`ERR_CLIENT_CLOSED`); requests in flight are aborted.
+   * On a client made by `extend`, only that client is closed; the shared pool stays open.
+   */
+  close(): Promise<void>;
+  /** Same as `close()`, for `await using api = createClient(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /**
+   * A new client with `config` merged over this one's creation config (headers deep-merged, hooks
+   * and middleware appended). It shares the connection pool, plugins and events.
+   */
+  extend(config?: AxleExtendConfig): AxleInstance;
+  /** Axios's `instance.create`; here the same as `extend`. */
+  create(config?: AxleExtendConfig): AxleInstance;
+}

@@ -1,0 +1,275 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, {
+  type AxiosAdapter,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type CreateAxiosDefaults,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import type { ThrowHttpErrors } from './augment';
+import type { AxleConfig, AxleExtendConfig, AxleInstance } from './axle-instance';
+import { ClientError } from './client-error';
+import { ConfigurationError } from './configuration-error';
+import { type AxleEvents, createEvents } from './events';
+import { HTTPError } from './http-error';
+import { checkRequestOptions, type ResolvedClientOptions, resolveClientOptions } from './options';
+import { createPipeline, type LayerEntry, type Pipeline } from './pipeline';
+import {
+  type CallLayer,
+  type ConfigStep,
+  type NextAdapter,
+  PLUGIN_ROLES,
+  type PluginDispose,
+  type PluginRole,
+} from './plugin';
+import { toClientError } from './to-client-error';
+import { VERSION } from './version';
+
+/** What a client shares with the clients `extend` makes from it. */
+interface Runtime {
+  readonly events: AxleEvents;
+  readonly configSteps: Map<PluginRole, ConfigStep[]>;
+  readonly callLayers: Map<PluginRole, LayerEntry[]>;
+  closed: boolean;
+}
+
+/**
+ * Creates a client: an axios instance configured by `config`, with axle's pipeline, typed errors
+ * and owned keep-alive agents. Every option `axios.create` takes keeps its meaning.
+ *
+ * Defaults: `User-Agent: axle/<version>` unless one is set; keep-alive `http`/`https` agents owned
+ * by the client (unless `httpAgent`/`httpsAgent` are given) and destroyed by `close()`;
+ * `throwHttpErrors: true`; no plugins, hooks or middleware.
+ *
+ * Invalid options throw a `ConfigurationError` here, naming the option.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@axle/core';
+ *
+ * const api = createClient({ baseURL: 'https://api.example.com', headers: { Accept: 'application/json' } });
+ * const { data } = await api.get('/users/1');
+ * await api.close();
+ * ```
+ */
+export function createClient(config?: AxleConfig): AxleInstance {
+  const options = resolveClientOptions(config);
+  const ownedAgents: (http.Agent | https.Agent)[] = [];
+  const axiosConfig: CreateAxiosDefaults = { ...options.axios, headers: withUserAgent(options.axios.headers) };
+  if (axiosConfig.httpAgent === undefined) {
+    axiosConfig.httpAgent = new http.Agent({ keepAlive: true });
+    ownedAgents.push(axiosConfig.httpAgent as http.Agent);
+  }
+  if (axiosConfig.httpsAgent === undefined) {
+    axiosConfig.httpsAgent = new https.Agent({ keepAlive: true });
+    ownedAgents.push(axiosConfig.httpsAgent as https.Agent);
+  }
+
+  const runtime: Runtime = {
+    events: createEvents(),
+    configSteps: new Map(PLUGIN_ROLES.map((role) => [role, []])),
+    callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
+    closed: false,
+  };
+  const disposers: PluginDispose[] = [];
+  let closing: Promise<void> | undefined;
+
+  const releaseAll = async (): Promise<void> => {
+    runtime.closed = true;
+    const results = await Promise.allSettled(disposers.reverse().map((dispose) => dispose()));
+    runtime.events.clear();
+    for (const agent of ownedAgents) agent.destroy();
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) {
+      throw new ClientError('Closing the client failed: a plugin could not release its resources', {
+        code: 'ERR_CLOSE',
+        cause: failures.length === 1 ? failures[0] : new AggregateError(failures),
+      });
+    }
+  };
+
+  const client = buildClient(options, axiosConfig, runtime, () => {
+    closing ??= releaseAll();
+    return closing;
+  });
+
+  options.plugins.forEach((plugin, index) => {
+    const steps = runtime.configSteps.get(plugin.role) as ConfigStep[];
+    const layers = runtime.callLayers.get(plugin.role) as LayerEntry[];
+    try {
+      const dispose = plugin.install({
+        client,
+        events: runtime.events,
+        onConfig: (step: ConfigStep) => {
+          steps.push(plugin.key === undefined ? step : skippable(step, plugin.key));
+        },
+        wrap: (layer: CallLayer) => {
+          layers.push(plugin.key === undefined ? { layer } : { layer, key: plugin.key });
+        },
+      });
+      if (typeof dispose === 'function') disposers.push(dispose);
+    } catch (error) {
+      void releaseAll().catch(() => undefined);
+      throw new ConfigurationError(
+        `plugins[${index}]: plugin "${plugin.name}" failed to install (${error instanceof Error ? error.message : String(error)})`,
+        { option: `plugins[${index}]`, cause: error },
+      );
+    }
+  });
+  return client;
+}
+
+function skippable(step: ConfigStep, key: string): ConfigStep {
+  return (config) => ((config as unknown as Record<string, unknown>)[key] === false ? config : step(config));
+}
+
+/** Builds one client (the root, or one made by `extend`) over a shared runtime. */
+function buildClient(
+  options: ResolvedClientOptions,
+  axiosConfig: CreateAxiosDefaults,
+  runtime: Runtime,
+  closeRuntime: (() => Promise<void>) | undefined,
+): AxleInstance {
+  const instance = axios.create(axiosConfig) as AxiosInstance & Partial<Record<keyof AxleInstance, unknown>>;
+  const creationConfig = Object.freeze({ ...axiosConfig });
+  let closedSelf = false;
+  let pipeline: Pipeline | undefined;
+  let cached: { ref: unknown; call: NextAdapter } | undefined;
+
+  // Built on first use: plugins are installed after the client object exists.
+  const getPipeline = (): Pipeline => {
+    pipeline ??= createPipeline({
+      configSteps: [
+        ...(runtime.configSteps.get('credentials') ?? []),
+        ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
+      ],
+      requestHooks: options.requestHooks,
+      callLayers: [
+        ...(runtime.callLayers.get('credentials') ?? []),
+        ...options.middleware.map((layer) => ({ layer })),
+        ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.callLayers.get(r) ?? []),
+      ],
+      events: runtime.events,
+    });
+    return pipeline;
+  };
+
+  const callFor = (config: InternalAxiosRequestConfig): NextAdapter => {
+    const ref = config.adapter;
+    if (cached !== undefined && cached.ref === ref) return cached.call;
+    const call = getPipeline().compose(axios.getAdapter(ref, config));
+    cached = { ref, call };
+    return call;
+  };
+
+  // The pipeline's entry. Registered first, so axios runs it last, right before dispatch, after
+  // any interceptor the user adds. It never throws: axios keeps dispatching when a synchronous
+  // request interceptor throws, so failures are delivered through the adapter instead.
+  instance.interceptors.request.use(
+    (config) => {
+      let failure: unknown;
+      if (closedSelf || runtime.closed) {
+        failure = new ClientError('Client is closed; create a new client to send requests', {
+          code: 'ERR_CLIENT_CLOSED',
+          config,
+        });
+      } else {
+        try {
+          checkRequestOptions(config, '');
+        } catch (error) {
+          failure = error;
+        }
+      }
+      if (failure !== undefined) {
+        config.adapter = () => Promise.reject(failure);
+        return config;
+      }
+      let call: NextAdapter;
+      try {
+        call = callFor(config);
+      } catch (error) {
+        const typed = toClientError(error, config);
+        config.adapter = () => Promise.reject(typed);
+        return config;
+      }
+      const p = getPipeline();
+      config.adapter = ((c: InternalAxiosRequestConfig) => p.attempt(c, call, 1, Date.now())) as AxiosAdapter;
+      return config;
+    },
+    undefined,
+    { synchronous: true },
+  );
+
+  const responseHooks = options.responseHooks;
+  const runResponseHooks = async (response: AxiosResponse): Promise<AxiosResponse> => {
+    let current = response;
+    for (const hook of responseHooks) current = (await hook(current)) ?? current;
+    return current;
+  };
+
+  // The response phase: registered first, so it runs before response interceptors the user adds.
+  instance.interceptors.response.use(responseHooks.length > 0 ? runResponseHooks : undefined, (error: unknown) => {
+    const typed = axios.isAxiosError(error) ? toClientError(error, error.config) : error;
+    if (typed instanceof HTTPError && !shouldThrow(typed, options.throwHttpErrors)) {
+      return responseHooks.length > 0 ? runResponseHooks(typed.response) : typed.response;
+    }
+    throw typed;
+  });
+
+  const close = (): Promise<void> => {
+    closedSelf = true;
+    return closeRuntime ? closeRuntime() : Promise.resolve();
+  };
+
+  const extend = (extra: AxleExtendConfig = {}): AxleInstance => {
+    if (extra === null || typeof extra !== 'object') {
+      throw new ConfigurationError('extend options must be an object', { option: 'options' });
+    }
+    if ('plugins' in extra) {
+      throw new ConfigurationError(
+        'plugins cannot be changed by extend (the new client shares the plugins of the one it extends); create a new client with createClient instead',
+        { option: 'plugins' },
+      );
+    }
+    const { hooks, middleware, throwHttpErrors, ...axiosExtra } = extra;
+    const childOptions = resolveClientOptions({
+      ...axios.mergeConfig(creationConfig as AxiosRequestConfig, axiosExtra as AxiosRequestConfig),
+      hooks: {
+        request: [...options.requestHooks, ...(hooks?.request ?? [])],
+        response: [...options.responseHooks, ...(hooks?.response ?? [])],
+      },
+      middleware: [...options.middleware, ...(middleware ?? [])],
+      throwHttpErrors: throwHttpErrors ?? options.throwHttpErrors,
+    } as AxleConfig);
+    return buildClient(childOptions, childOptions.axios, runtime, undefined);
+  };
+
+  Object.defineProperties(instance, {
+    events: { value: runtime.events, enumerable: true },
+    closed: { get: () => closedSelf || runtime.closed, enumerable: true },
+    close: { value: close },
+    [Symbol.asyncDispose]: { value: close },
+    extend: { value: extend },
+    create: { value: extend, writable: true, configurable: true },
+  });
+  return instance as AxleInstance;
+}
+
+function shouldThrow(error: HTTPError, clientSetting: ThrowHttpErrors): boolean {
+  const setting = error.config?.throwHttpErrors ?? clientSetting;
+  if (typeof setting === 'boolean') return setting;
+  if (typeof setting === 'function') return setting(error.status);
+  return !setting.includes(error.status);
+}
+
+function withUserAgent(headers: CreateAxiosDefaults['headers']): CreateAxiosDefaults['headers'] {
+  const plain = (headers ?? {}) as Record<string, unknown>;
+  const hasUserAgent = (record: unknown): boolean =>
+    record !== null &&
+    typeof record === 'object' &&
+    Object.keys(record as object).some((name) => name.toLowerCase() === 'user-agent');
+  if (hasUserAgent(plain) || hasUserAgent(plain.common)) return headers;
+  return { ...plain, 'User-Agent': `axle/${VERSION}` } as CreateAxiosDefaults['headers'];
+}

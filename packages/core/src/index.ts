@@ -1,0 +1,72 @@
+/**
+ * `@axle/core`: a resilient REST client on axios. Every export is named here.
+ */
+export type { RequestState, ThrowHttpErrors } from './augment';
+export type {
+  AxleConfig,
+  AxleExtendConfig,
+  AxleHooks,
+  AxleInstance,
+  AxleOptions,
+  Middleware,
+  RequestHook,
+  ResponseHook,
+} from './axle-instance';
+export type { CircuitBreakerOpenErrorOptions } from './circuit-breaker-error';
+export { CircuitBreakerError, CircuitBreakerOpenError } from './circuit-breaker-error';
+export type { ClientErrorJSON, ClientErrorOptions } from './client-error';
+export { ClientError } from './client-error';
+export type { ConfigurationErrorOptions } from './configuration-error';
+export { ConfigurationError } from './configuration-error';
+export { ConnectionError } from './connection-error';
+export { createClient } from './create-client';
+export type { AxleEventMap, AxleEvents, AxleListener, ErrorEvent, RequestEvent, ResponseEvent } from './events';
+export { createEvents } from './events';
+export {
+  isAuthenticationError,
+  isCircuitBreakerError,
+  isCircuitBreakerOpenError,
+  isClientError,
+  isClientResponseError,
+  isConfigurationError,
+  isConnectionError,
+  isConnectTimeoutError,
+  isForbiddenError,
+  isHTTPError,
+  isNotFoundError,
+  isRateLimitError,
+  isReadTimeoutError,
+  isServerError,
+  isTimeoutError,
+  isValidationError,
+  isWriteTimeoutError,
+} from './guards';
+export type { HTTPErrorOptions } from './http-error';
+export {
+  AuthenticationError,
+  ClientResponseError,
+  createHTTPError,
+  ForbiddenError,
+  HTTPError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+} from './http-error';
+export { parseRetryAfter } from './parse-retry-after';
+export type {
+  AxlePlugin,
+  CallLayer,
+  ConfigStep,
+  NextAdapter,
+  PluginContext,
+  PluginDispose,
+  PluginRole,
+} from './plugin';
+export { definePlugin, PLUGIN_ROLES } from './plugin';
+export { isSensitiveHeader, REDACTED, redactHeaders, redactUrl, SENSITIVE_HEADERS } from './redact';
+export { ConnectTimeoutError, ReadTimeoutError, TimeoutError, WriteTimeoutError } from './timeout-error';
+export { toClientError } from './to-client-error';
+export type { ValidationErrorOptions, ValidationIssue } from './validation-error';
+export { ValidationError } from './validation-error';
+export { VERSION } from './version';
+export { wrapAdapter } from './wrap-adapter';

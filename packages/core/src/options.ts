@@ -1,0 +1,227 @@
+import type { CreateAxiosDefaults } from 'axios';
+import type { ThrowHttpErrors } from './augment';
+import type { AxleConfig, Middleware, RequestHook, ResponseHook } from './axle-instance';
+import { ConfigurationError } from './configuration-error';
+import { type AxlePlugin, assertPlugin, describe } from './plugin';
+
+/** The client options after checks and defaults, frozen. */
+export interface ResolvedClientOptions {
+  /** What goes to `axios.create`: the caller's axios options, without axle's keys. */
+  readonly axios: CreateAxiosDefaults;
+  readonly plugins: readonly AxlePlugin[];
+  readonly requestHooks: readonly RequestHook[];
+  readonly responseHooks: readonly ResponseHook[];
+  readonly middleware: readonly Middleware[];
+  readonly throwHttpErrors: ThrowHttpErrors;
+}
+
+const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors'] as const;
+
+// Every option name axios and axle know: a key that differs from one of them only in case or
+// separators is a typo (`baseUrl`, `max_redirects`) and fails with a suggestion. Other unknown
+// keys pass, because axios passes them and interceptors read them.
+const KNOWN_KEYS = [
+  ...AXLE_KEYS,
+  'url',
+  'method',
+  'baseURL',
+  'allowAbsoluteUrls',
+  'transformRequest',
+  'transformResponse',
+  'headers',
+  'params',
+  'paramsSerializer',
+  'data',
+  'timeout',
+  'timeoutErrorMessage',
+  'withCredentials',
+  'adapter',
+  'auth',
+  'responseType',
+  'responseEncoding',
+  'xsrfCookieName',
+  'xsrfHeaderName',
+  'withXSRFToken',
+  'onUploadProgress',
+  'onDownloadProgress',
+  'maxContentLength',
+  'maxBodyLength',
+  'validateStatus',
+  'maxRedirects',
+  'maxRate',
+  'beforeRedirect',
+  'socketPath',
+  'transport',
+  'httpAgent',
+  'httpsAgent',
+  'proxy',
+  'cancelToken',
+  'decompress',
+  'transitional',
+  'signal',
+  'insecureHTTPParser',
+  'env',
+  'formSerializer',
+  'family',
+  'lookup',
+  'fetchOptions',
+  'httpVersion',
+  'http2Options',
+  'parseReviver',
+  'redact',
+];
+const NORMALISED_KEYS = new Map(KNOWN_KEYS.map((key) => [normaliseKey(key), key]));
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * Checks client options and splits axle's from axios's. Every problem is a `ConfigurationError`
+ * that names the option and what would be valid, thrown here rather than on the first request.
+ *
+ * @example
+ * ```ts
+ * resolveClientOptions({ baseURL: 'localhost:3000' });
+ * // ConfigurationError: Invalid baseURL "localhost:3000": expected an absolute http:// or https:// URL ...
+ * ```
+ */
+export function resolveClientOptions(config: AxleConfig | undefined): ResolvedClientOptions {
+  if (config === undefined) config = {};
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ConfigurationError(`createClient options must be an object; got ${describe(config)}`, {
+      option: 'options',
+    });
+  }
+  for (const key of Object.keys(config)) {
+    const known = NORMALISED_KEYS.get(normaliseKey(key));
+    if (known !== undefined && known !== key) {
+      throw new ConfigurationError(`Unknown option "${key}": did you mean "${known}"?`, { option: key });
+    }
+  }
+  checkRequestOptions(config, '');
+
+  const { plugins = [], hooks = {}, middleware = [], throwHttpErrors = true, ...axiosConfig } = config;
+
+  if (!Array.isArray(plugins)) {
+    throw new ConfigurationError(`plugins must be an array of plugin handles; got ${describe(plugins)}`, {
+      option: 'plugins',
+    });
+  }
+  const names = new Set<string>();
+  plugins.forEach((plugin: unknown, index: number) => {
+    assertPlugin(plugin, `plugins[${index}]`);
+    if (names.has(plugin.name)) {
+      throw new ConfigurationError(
+        `plugins[${index}]: plugin "${plugin.name}" is listed twice; each plugin may be installed once per client`,
+        { option: `plugins[${index}]` },
+      );
+    }
+    names.add(plugin.name);
+  });
+
+  if (hooks === null || typeof hooks !== 'object' || Array.isArray(hooks)) {
+    throw new ConfigurationError(
+      `hooks must be an object { request?: [...], response?: [...] }; got ${describe(hooks)}`,
+      {
+        option: 'hooks',
+      },
+    );
+  }
+  for (const key of Object.keys(hooks)) {
+    if (key !== 'request' && key !== 'response') {
+      throw new ConfigurationError(`hooks.${key} is not a hook; use hooks.request or hooks.response`, {
+        option: `hooks.${key}`,
+      });
+    }
+  }
+  const requestHooks = functionList<RequestHook>(hooks.request ?? [], 'hooks.request');
+  const responseHooks = functionList<ResponseHook>(hooks.response ?? [], 'hooks.response');
+  const middlewareList = functionList<Middleware>(middleware, 'middleware');
+
+  if (axiosConfig.baseURL !== undefined) checkBaseURL(axiosConfig.baseURL);
+
+  return Object.freeze({
+    axios: axiosConfig,
+    plugins: Object.freeze([...plugins]),
+    requestHooks,
+    responseHooks,
+    middleware: middlewareList,
+    throwHttpErrors: Array.isArray(throwHttpErrors) ? Object.freeze([...throwHttpErrors]) : throwHttpErrors,
+  });
+}
+
+/**
+ * Checks the options that are valid both on the client and on one request (`timeout`,
+ * `maxRedirects`, `throwHttpErrors`, ...). `prefix` is prepended to option names in messages.
+ */
+export function checkRequestOptions(config: object, prefix: string): void {
+  const c = config as Record<string, unknown>;
+  if (c.timeout !== undefined && !(isNumber(c.timeout) && c.timeout >= 0)) {
+    fail(`${prefix}timeout`, 'a number of milliseconds, 0 or more (0 means no timeout)', c.timeout);
+  }
+  if (c.maxRedirects !== undefined && !(Number.isInteger(c.maxRedirects) && (c.maxRedirects as number) >= 0)) {
+    fail(`${prefix}maxRedirects`, 'a whole number, 0 or more (0 disables redirects)', c.maxRedirects);
+  }
+  for (const key of ['maxContentLength', 'maxBodyLength'] as const) {
+    const value = c[key];
+    if (value !== undefined && !(Number.isInteger(value) && ((value as number) >= 0 || value === -1))) {
+      fail(`${prefix}${key}`, 'a whole number of bytes, or -1 for no limit', value);
+    }
+  }
+  if (c.validateStatus !== undefined && c.validateStatus !== null && typeof c.validateStatus !== 'function') {
+    fail(`${prefix}validateStatus`, 'a function (status) => boolean, or null', c.validateStatus);
+  }
+  if (c.throwHttpErrors !== undefined) checkThrowHttpErrors(c.throwHttpErrors, `${prefix}throwHttpErrors`);
+  if (c.headers !== undefined && (c.headers === null || typeof c.headers !== 'object')) {
+    fail(`${prefix}headers`, 'an object of header names and values', c.headers);
+  }
+  for (const key of ['httpAgent', 'httpsAgent'] as const) {
+    const value = c[key];
+    if (value !== undefined && value !== null && value !== false && typeof value !== 'object') {
+      fail(`${prefix}${key}`, 'an http(s).Agent', value);
+    }
+  }
+}
+
+function checkThrowHttpErrors(value: unknown, option: string): void {
+  if (typeof value === 'boolean' || typeof value === 'function') return;
+  if (Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599)) return;
+  fail(
+    option,
+    'true, false, a list of statuses (100-599) that should not throw, or a function (status) => boolean',
+    value,
+  );
+}
+
+function checkBaseURL(value: unknown): void {
+  const expected = 'an absolute http:// or https:// URL, such as "https://api.example.com/v1"';
+  if (typeof value !== 'string') fail('baseURL', expected, value);
+  let url: URL | undefined;
+  try {
+    url = new URL(value as string);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new ConfigurationError(`Invalid baseURL ${JSON.stringify(value)}: expected ${expected}`, {
+      option: 'baseURL',
+    });
+  }
+}
+
+function functionList<F>(value: unknown, option: string): readonly F[] {
+  if (!Array.isArray(value)) fail(option, 'an array of functions', value);
+  (value as unknown[]).forEach((item, index) => {
+    if (typeof item !== 'function') fail(`${option}[${index}]`, 'a function', item);
+  });
+  return Object.freeze([...(value as F[])]);
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describe(got)}`, { option });
+}

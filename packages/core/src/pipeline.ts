@@ -1,0 +1,100 @@
+import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { RequestHook } from './axle-instance';
+import type { AxleEvents } from './events';
+import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
+import { toClientError } from './to-client-error';
+import { wrapAdapter } from './wrap-adapter';
+
+/** A call-phase layer with the per-request key that turns it off. */
+export interface LayerEntry {
+  readonly layer: CallLayer;
+  readonly key?: string;
+}
+
+/** The parts of one client's pipeline, each already in pipeline order. */
+export interface PipelineParts {
+  /** Plugin config steps: credentials first, then the other roles. */
+  readonly configSteps: readonly ConfigStep[];
+  /** User request hooks, after the plugin steps. */
+  readonly requestHooks: readonly RequestHook[];
+  /** Call layers, outermost first: credentials, middleware, extension, cache, breaker, limiter. */
+  readonly callLayers: readonly LayerEntry[];
+  readonly events: AxleEvents;
+}
+
+/** One client's pipeline: builds call chains and runs attempts through config and call phases. */
+export interface Pipeline {
+  /** The call chain down to `transport`, whose failures become typed axle errors. */
+  compose(transport: AxiosAdapter): NextAdapter;
+  /** Runs one attempt: the config phase, then `call`. */
+  attempt(
+    config: InternalAxiosRequestConfig,
+    call: NextAdapter,
+    attempt: number,
+    startedAt: number,
+  ): Promise<AxiosResponse>;
+}
+
+/**
+ * Builds a pipeline from its parts. Work is skipped where a part is empty, so a client with no
+ * plugins, hooks or listeners adds two function calls to a request.
+ */
+export function createPipeline(parts: PipelineParts): Pipeline {
+  const { configSteps, requestHooks, callLayers, events } = parts;
+  const hasConfigPhase = configSteps.length > 0 || requestHooks.length > 0;
+
+  const compose = (transport: AxiosAdapter): NextAdapter => {
+    let next: NextAdapter = (config) => {
+      try {
+        return Promise.resolve(transport(config)).then(undefined, (error: unknown) => {
+          throw toClientError(error, config);
+        });
+      } catch (error) {
+        return Promise.reject(toClientError(error, config));
+      }
+    };
+    for (let i = callLayers.length - 1; i >= 0; i--) {
+      const entry = callLayers[i] as LayerEntry;
+      next = wrapAdapter(next, entry.layer, entry.key);
+    }
+    return next;
+  };
+
+  const runConfigPhase = async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
+    let current = config;
+    for (const step of configSteps) current = (await step(current)) ?? current;
+    for (const hook of requestHooks) current = (await hook(current)) ?? current;
+    return current;
+  };
+
+  const observed = async (config: InternalAxiosRequestConfig, call: NextAdapter, attempt: number) => {
+    const current = hasConfigPhase ? await runConfigPhase(config) : config;
+    events.emit('request', { config: current, attempt });
+    if (events.listenerCount('response') === 0 && events.listenerCount('error') === 0) return call(current);
+    const started = performance.now();
+    try {
+      const response = await call(current);
+      events.emit('response', { config: current, response, attempt, durationMs: performance.now() - started });
+      return response;
+    } catch (error) {
+      events.emit('error', { config: current, error, attempt, durationMs: performance.now() - started });
+      throw error;
+    }
+  };
+
+  return {
+    compose,
+    attempt(config, call, attempt, startedAt) {
+      config.axle = { attempt, startedAt };
+      if (
+        !hasConfigPhase &&
+        events.listenerCount('request') === 0 &&
+        events.listenerCount('response') === 0 &&
+        events.listenerCount('error') === 0
+      ) {
+        return call(config);
+      }
+      return observed(config, call, attempt);
+    },
+  };
+}
