@@ -78,10 +78,17 @@ export function createClient(config?: AxleConfig): AxleInstance {
 
   const releaseAll = async (): Promise<void> => {
     runtime.closed = true;
-    const results = await Promise.allSettled(disposers.reverse().map((dispose) => dispose()));
+    // One at a time, last installed first, so a plugin can still rely on those installed before it.
+    const failures: unknown[] = [];
+    for (const dispose of disposers.reverse()) {
+      try {
+        await dispose();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
     runtime.events.clear();
     for (const agent of ownedAgents) agent.destroy();
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) {
       throw new ClientError('Closing the client failed: a plugin could not release its resources', {
         code: 'ERR_CLOSE',

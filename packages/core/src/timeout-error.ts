@@ -1,7 +1,8 @@
 import { ClientError } from './client-error';
 
 /**
- * A timeout fired. `code` is `ETIMEDOUT` (axle's own timeouts) or `ECONNABORTED` (axios's).
+ * A timeout fired. `code` keeps the underlying code (`ECONNABORTED` for axios's `timeout`,
+ * `ETIMEDOUT` for a socket timeout).
  * The subclasses say which phase was too slow.
  *
  * @example

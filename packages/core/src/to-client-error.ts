@@ -72,7 +72,7 @@ export function toClientError(error: unknown, config?: InternalAxiosRequestConfi
   }
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
     if (/timeout|timed out/i.test(message)) {
-      return new TimeoutError(`Timed out (${message})`, { ...base, code: 'ETIMEDOUT' });
+      return new TimeoutError(`Timed out (${message})`, { ...base, code });
     }
     return new ConnectionError(`Connection aborted (${message})`, { ...base, code });
   }
