@@ -6,10 +6,11 @@ const allowed = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 const originalConnect = net.Socket.prototype.connect;
 
 net.Socket.prototype.connect = function guardedConnect(...args) {
-  const first = args[0];
+  // net.connect passes its normalised arguments as one array.
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
   let host;
-  if (first && typeof first === 'object' && !Array.isArray(first)) {
-    if (first.path === undefined) host = first.host ?? 'localhost';
+  if (first && typeof first === 'object') {
+    if (first.path === undefined || first.path === null) host = first.host ?? 'localhost';
   } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
     host = typeof args[1] === 'string' ? args[1] : 'localhost';
   }
