@@ -1,0 +1,472 @@
+/**
+ * A guided tour of @axle/core. It starts a small local "books" API (./api-server.mjs, on 127.0.0.1
+ * only), then runs one numbered section per feature, printing what it does and what happened.
+ *
+ * Run it from the repository root with `npm run demo` (builds first), or `node examples/demo.mjs`
+ * once packages are built.
+ *
+ * Adding a section: append `{ title, why, run }` to `sections` below; numbers follow list order.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
+import {
+  ClientResponseError,
+  createClient,
+  HTTPError,
+  isAuthenticationError,
+  isClientError,
+  isNotFoundError,
+  isRateLimitError,
+  isServerError,
+  isTimeoutError,
+  NotFoundError,
+  redactHeaders,
+  VERSION,
+} from '@axle/core';
+import { startDemoApi } from './api-server.mjs';
+
+/**
+ * @typedef {import('./api-server.mjs').Book} Book
+ * @typedef {import('./api-server.mjs').DemoApi} DemoApi
+ * @typedef {import('@axle/core').AxleInstance} AxleInstance
+ *
+ * @typedef {object} DemoContext  What sections share.
+ * @property {DemoApi} server        the local API: `server.url`, `server.stats`
+ * @property {AxleInstance} api      the main client, created in section 1
+ * @property {AxleInstance[]} others clients made with `extend()`, to show that `close()` reaches them
+ *
+ * @typedef {object} Section
+ * @property {string} title
+ * @property {string} why                              one line: what the feature is for
+ * @property {(ctx: DemoContext) => Promise<void>} run
+ */
+
+/** The fake bearer token the local API accepts. Never put a real token in an example. */
+const TOKEN = 'demo-token';
+
+/** If the demo is stuck this long, fail instead of hanging (unref'd: it never keeps the process alive). */
+const WATCHDOG_MS = 20_000;
+
+// ---------------------------------------------------------------------------------------------------
+// Printing helpers
+// ---------------------------------------------------------------------------------------------------
+
+const INDENT = '   ';
+
+/** Prints text indented under the current section; continuation lines are indented too. */
+function say(text = '', extraIndent = '') {
+  const prefix = INDENT + extraIndent;
+  console.log(
+    String(text)
+      .split('\n')
+      .map((lineText) => (lineText === '' ? '' : prefix + lineText))
+      .join('\n'),
+  );
+}
+
+/** Prints `label: value`, with objects rendered by util.inspect and indented below the label. */
+function show(label, value, extraIndent = '  ') {
+  const text = typeof value === 'string' ? value : inspect(value, { depth: 6, breakLength: 100, compact: 3 });
+  const [first, ...rest] = text.split('\n');
+  say(`${label}: ${first}`, extraIndent);
+  if (rest.length > 0) say(rest.join('\n'), `${extraIndent}  `);
+}
+
+/** Awaits a promise that should reject and returns the error; throws if it resolved. */
+async function failureOf(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the request to fail, but it succeeded');
+}
+
+/** "GET /books/1" from a request config (method upper case, URL as the caller wrote it). */
+function describeRequest(config) {
+  return `${String(config.method).toUpperCase()} ${config.url}`;
+}
+
+/** Milliseconds, rounded for display. */
+function ms(value) {
+  return `${Math.round(value)} ms`;
+}
+
+/**
+ * Reads one relation from an RFC 8288 `Link` header, e.g. `<https://x/books?page=2>; rel="next"`.
+ * Returns `undefined` when the header or the relation is missing. Splitting on commas is enough for
+ * this API; URLs that contain commas would need a full parser.
+ */
+function linkRel(header, rel) {
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(',')) {
+    const link = /^\s*<([^>]*)>(.*)$/.exec(part); // [1]: the URL, [2]: its parameters
+    const rels = link ? /;\s*rel="?([^";]*)"?/i.exec(link[2]) : null; // rel="next" or rel="next last"
+    if (link && rels?.[1].split(/\s+/).includes(rel)) return link[1];
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The sections, in order. Each prints its own narrative.
+// ---------------------------------------------------------------------------------------------------
+
+/** @type {Section[]} */
+const sections = [
+  {
+    title: 'Create a client',
+    why: 'One client per API: its base URL and default headers are set once and sent with every request.',
+    async run(ctx) {
+      ctx.api = createClient({
+        baseURL: ctx.server.url,
+        headers: { Accept: 'application/json', 'X-App': 'books-demo' },
+        timeout: 5_000,
+      });
+      say('createClient({');
+      say(`baseURL: '${ctx.server.url}',`, '  ');
+      say("headers: { Accept: 'application/json', 'X-App': 'books-demo' },", '  ');
+      say('timeout: 5000, // ms, for every request unless one says otherwise', '  ');
+      say('})');
+      say('The client is an axios instance: get/post/put/delete/request work as they do in axios.');
+      const { data } = await ctx.api.get('/echo');
+      say('GET /echo (the server replies with the headers it received):');
+      show('accept', data.headers.accept);
+      show('x-app', data.headers['x-app']);
+      show('user-agent', `${data.headers['user-agent']}   <- axle's default; set User-Agent in headers to replace it`);
+    },
+  },
+
+  {
+    title: 'Send and receive JSON',
+    why: 'Response bodies arrive parsed (in TypeScript: api.get<Book>(url)); objects you send are encoded as JSON.',
+    async run({ api }) {
+      const response = await api.get('/books/1');
+      /** @type {Book} */
+      const book = response.data;
+      say('GET /books/1');
+      show('status', `${response.status} (${response.headers['content-type']})`);
+      show('data', book);
+      show('book.title', book.title);
+
+      const created = await api.post('/books', { title: 'The Dispossessed', author: 'Ursula K. Le Guin', year: 1974 });
+      say("POST /books { title: 'The Dispossessed', ... }");
+      show('status', created.status);
+      show('location', created.headers.location);
+      show('data', created.data);
+      say('(the demo API only echoes: the new book is not stored)');
+    },
+  },
+
+  {
+    title: 'HTTP errors are typed errors',
+    why: 'A 4xx/5xx rejects with an error class for its status; its message names the request, and it is safe to log.',
+    async run({ api }) {
+      say(`GET /books/999, sent with "Authorization: Bearer ${TOKEN}" and ?api_key=demo-key`);
+      const err = await failureOf(
+        api.get('/books/999', { headers: { Authorization: `Bearer ${TOKEN}` }, params: { api_key: 'demo-key' } }),
+      );
+      say(`-> rejected with ${err.name}`);
+      show('err.message', err.message);
+      show('err.status', err.status);
+      show('err.response.data', err.response.data);
+      show('isNotFoundError(err)', isNotFoundError(err));
+      show(
+        'instanceof',
+        `NotFoundError ${err instanceof NotFoundError}, ClientResponseError (any 4xx) ${err instanceof ClientResponseError}, ` +
+          `HTTPError (any status) ${err instanceof HTTPError}`,
+      );
+      say('Credentials stay out of logs:');
+      show('err.toJSON()', err.toJSON());
+      show(
+        'token anywhere in JSON.stringify(err)?',
+        `${JSON.stringify(err).includes(TOKEN)} (toJSON leaves the request config and its headers out)`,
+      );
+      show('redactHeaders(err.config.headers)', redactHeaders(err.config.headers));
+    },
+  },
+
+  {
+    title: 'When an error status is a normal answer: throwHttpErrors',
+    why: 'throwHttpErrors (per request, or for the whole client in createClient) lets chosen statuses resolve.',
+    async run({ api }) {
+      const response = await api.get('/books/999', { throwHttpErrors: false });
+      say('GET /books/999 with { throwHttpErrors: false }');
+      show('-> resolved, status', response.status);
+      show('data', response.data);
+
+      say('A list names the statuses that should resolve (not the ones that throw):');
+      const listed = await api.get('/books/999', { throwHttpErrors: [404] });
+      show('GET /books/999 with { throwHttpErrors: [404] } -> resolved, status', listed.status);
+      const err = await failureOf(api.get('/me', { throwHttpErrors: [404] }));
+      show('GET /me        with { throwHttpErrors: [404] } -> still rejects', `${err.name} (${err.status})`);
+    },
+  },
+
+  {
+    title: 'Rate limits: RateLimitError and retryAfter',
+    why: "A 429 becomes a RateLimitError; err.retryAfter is the server's Retry-After header, in seconds.",
+    async run({ api }) {
+      say('/limited allows 3 requests, then refills 1 request per second. Four calls in a row:');
+      for (let call = 1; call <= 4; call++) {
+        try {
+          const response = await api.get('/limited');
+          say(
+            `call ${call}: ${response.status}, X-RateLimit-Remaining: ${response.headers['x-ratelimit-remaining']}`,
+            '  ',
+          );
+        } catch (err) {
+          if (!isRateLimitError(err)) throw err;
+          say(`call ${call}: ${err.name} (${err.status})`, '  ');
+          show('err.message', err.message, '    ');
+          show('err.retryAfter', `${err.retryAfter} (seconds)`, '    ');
+          const h = err.response.headers;
+          show(
+            'X-RateLimit-*',
+            `Limit ${h['x-ratelimit-limit']}, Remaining ${h['x-ratelimit-remaining']}, ` +
+              `Reset ${h['x-ratelimit-reset']} (seconds until the bucket is full again)`,
+            '    ',
+          );
+          say(`waiting ${err.retryAfter} s as the server asked, then calling again...`, '    ');
+          await sleep((err.retryAfter ?? 1) * 1000);
+          const again = await api.get('/limited');
+          say(`call ${call + 1}: ${again.status}`, '  ');
+        }
+      }
+    },
+  },
+
+  {
+    title: 'Authentication: AuthenticationError, then a request hook that adds the token',
+    why: 'A 401 becomes an AuthenticationError; a request hook (hooks.request) can set the Authorization header.',
+    async run(ctx) {
+      const err = await failureOf(ctx.api.get('/me'));
+      say('GET /me without a token');
+      say(`-> ${err.name} (isAuthenticationError: ${isAuthenticationError(err)})`);
+      show('err.message', err.message);
+      show('www-authenticate', err.response.headers['www-authenticate']);
+      show('server said', err.response.data.message);
+
+      // A request hook: change the config in place (or return a replacement).
+      const bearer = (config) => {
+        config.headers.set('Authorization', `Bearer ${TOKEN}`);
+      };
+      const authed = ctx.api.extend({ hooks: { request: [bearer] } });
+      ctx.others.push(authed);
+      say("const bearer = (config) => { config.headers.set('Authorization', 'Bearer demo-token'); };");
+      say('const authed = api.extend({ hooks: { request: [bearer] } });');
+      say(
+        '(hooks are fixed when a client is created; extend(), shown again below, makes a new one with the hook added)',
+      );
+      const { status, data } = await authed.get('/me');
+      show('authed.get(/me) -> status', status);
+      show('data', data);
+      say('The hook belongs to authed only: api itself still sends no token.');
+    },
+  },
+
+  {
+    title: 'Server errors: ServerError (axle does not retry by itself)',
+    why: 'A 5xx becomes a ServerError. Nothing is retried unless you ask: that will be the `retry` option.',
+    async run({ api, server }) {
+      say('/flaky fails 2 calls out of every 3 (503, 503, 200, then again). Three calls in a row:');
+      for (let call = 1; call <= 3; call++) {
+        try {
+          const response = await api.get('/flaky');
+          say(`call ${call}: ${response.status} ${JSON.stringify(response.data)}`, '  ');
+        } catch (err) {
+          if (!isServerError(err)) throw err;
+          say(`call ${call}: ${err.name} (${err.status}), isServerError: true`, '  ');
+          show('err.message', err.message, '    ');
+        }
+      }
+      say(`The server saw ${server.stats.routes['GET /flaky']} requests to /flaky: one per call, no hidden retries.`);
+    },
+  },
+
+  // ── RETRY SECTION GOES HERE ──────────────────────────────────────────────────────────────────────
+  // Once `createClient({ retry: { retries, ... } })` lands in @axle/core, add a section here, e.g.
+  // "Retries: the flaky route succeeds in one call". The section above leaves /flaky at the start
+  // of a cycle (503, 503, 200), so `retry: { retries: 2 }` should turn one `api.get('/flaky')` into
+  // a 200 while `server.stats.routes['GET /flaky']` grows by 3, and the `request` event reports
+  // attempts 1, 2, 3. Show a run out of retries too (`retries: 1` -> ServerError after 2 attempts).
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  {
+    title: 'Middleware: code around every call',
+    why: 'Middleware is `async (config, next) => response`; it wraps the network call. This one times each request.',
+    async run(ctx) {
+      /** @type {import('@axle/core').Middleware} */
+      const timing = async (config, next) => {
+        const started = performance.now();
+        try {
+          const response = await next(config);
+          say(`[timing] ${describeRequest(config)} -> ${response.status} in ${ms(performance.now() - started)}`, '  ');
+          return response;
+        } catch (error) {
+          const what = isClientError(error) ? error.name : String(error);
+          say(`[timing] ${describeRequest(config)} -> ${what} in ${ms(performance.now() - started)}`, '  ');
+          throw error;
+        }
+      };
+      const timed = ctx.api.extend({ middleware: [timing] });
+      ctx.others.push(timed);
+      say('const timed = api.extend({ middleware: [timing] })');
+      await timed.get('/books/2');
+      await timed.get('/slow');
+      await failureOf(timed.get('/books/999'));
+      say('Middleware sees typed errors too (the 404 above reached it as a NotFoundError).');
+    },
+  },
+
+  {
+    title: 'Timeouts: TimeoutError',
+    why: "axios's `timeout` option (ms) still applies; when it fires, the request rejects with a TimeoutError.",
+    async run({ api }) {
+      say('GET /slow (answers after ~200 ms) with { timeout: 100 }');
+      const err = await failureOf(api.get('/slow', { timeout: 100 }));
+      say(`-> ${err.name} (isTimeoutError: ${isTimeoutError(err)}, code ${err.code})`);
+      show('err.message', err.message);
+    },
+  },
+
+  {
+    title: 'Events: watch every request',
+    why: "client.events.on('request' | 'response' | 'error', listener) sees each attempt; on() returns an unsubscribe.",
+    async run({ api }) {
+      const counts = { request: 0, response: 0, error: 0 };
+      const unsubscribe = [
+        api.events.on('request', () => {
+          counts.request += 1;
+        }),
+        api.events.on('response', ({ config, response, attempt, durationMs }) => {
+          counts.response += 1;
+          say(
+            `[response] ${describeRequest(config)} -> ${response.status} (attempt ${attempt}, ${ms(durationMs)})`,
+            '  ',
+          );
+        }),
+        api.events.on('error', ({ config, error, attempt, durationMs }) => {
+          counts.error += 1;
+          const what = isClientError(error) ? error.name : String(error);
+          say(`[error]    ${describeRequest(config)} -> ${what} (attempt ${attempt}, ${ms(durationMs)})`, '  ');
+        }),
+      ];
+      await api.get('/books/3');
+      await api.get('/books/4');
+      await failureOf(api.get('/books/999'));
+      show('counted', counts);
+      for (const off of unsubscribe) off();
+      await api.get('/books/5');
+      show('after unsubscribing and one more request', counts);
+      say("Clients made with extend() share their parent's events: one listener sees all of them.");
+    },
+  },
+
+  {
+    title: 'Pagination: following Link headers',
+    why: '/books returns one page at a time plus a `Link: <...>; rel="next"` header; a short loop walks every page.',
+    async run({ api }) {
+      /** @type {Book[]} */
+      const books = [];
+      /** @type {string | undefined} */
+      let url = '/books?per_page=3';
+      let total = 0;
+      while (url !== undefined) {
+        const response = await api.get(url);
+        books.push(...response.data.items);
+        total = response.data.total;
+        const next = linkRel(response.headers.link, 'next');
+        say(
+          `page ${response.data.page}: ${response.data.items.map((b) => `#${b.id}`).join(' ')}` +
+            `   next: ${next ?? '(none: last page)'}`,
+          '  ',
+        );
+        url = next; // absolute URLs from the server are used as they are; baseURL applies to relative ones
+      }
+      say(`Collected ${books.length} of ${total} books:`);
+      for (const book of books) say(`#${book.id} ${book.title}, ${book.author} (${book.year})`, '  ');
+      say('(A pagination plugin will do this for you later; this loop is what it saves you from writing.)');
+    },
+  },
+
+  {
+    title: 'extend(): a sub-client with extra headers',
+    why: "extend() makes a client with options merged over its parent's; it shares the parent's connections and events.",
+    async run(ctx) {
+      const tenant = ctx.api.extend({ headers: { 'X-Tenant': 'north-library' } });
+      ctx.others.push(tenant);
+      say("const tenant = api.extend({ headers: { 'X-Tenant': 'north-library' } })");
+      const fromTenant = (await tenant.get('/echo')).data.headers;
+      const fromApi = (await ctx.api.get('/echo')).data.headers;
+      show('tenant sends', `x-tenant: ${fromTenant['x-tenant']}, x-app: ${fromTenant['x-app']} (inherited)`);
+      show('api sends   ', `x-tenant: ${fromApi['x-tenant'] ?? '(not sent)'}, x-app: ${fromApi['x-app']}`);
+    },
+  },
+
+  {
+    title: 'close(): release the connections',
+    why: 'close() frees keep-alive sockets and plugin resources; afterwards every request fails with ERR_CLIENT_CLOSED.',
+    async run({ api, server, others }) {
+      const seenBefore = server.stats.total;
+      await api.close();
+      say('await api.close()');
+      show('api.closed', api.closed);
+      show(
+        'clients made with api.extend() are closed with it',
+        others.every((client) => client.closed),
+      );
+      const err = await failureOf(api.get('/books/1'));
+      say('api.get(/books/1) after close');
+      say(`-> ${err.name}, code ${err.code}`);
+      show('err.message', err.message);
+      const lateErr = await failureOf(others[0].get('/me'));
+      show('a sub-client after close', `${lateErr.name}, code ${lateErr.code}`);
+      show('requests that reached the server after close', server.stats.total - seenBefore);
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    console.error(`\nThe demo is stuck (no end after ${WATCHDOG_MS / 1000} s); exiting.`);
+    process.exit(1);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  const server = await startDemoApi();
+  /** @type {DemoContext} */
+  const ctx = { server, api: /** @type {AxleInstance} */ (/** @type {unknown} */ (undefined)), others: [] };
+  console.log(`axle demo: @axle/core ${VERSION} against a local books API at ${server.url}`);
+  console.log('Each section says what a feature is for, then shows what happened.');
+  try {
+    for (const [index, section] of sections.entries()) {
+      console.log(`\n${index + 1}. ${section.title}`);
+      say(section.why);
+      say();
+      await section.run(ctx);
+    }
+
+    console.log('\nWhat the server saw');
+    say(`${server.stats.total} requests in all:`);
+    for (const [route, count] of Object.entries(server.stats.routes))
+      say(`${String(count).padStart(3)}  ${route}`, '  ');
+    say(
+      `by status: ${Object.entries(server.stats.statuses)
+        .map(([status, count]) => `${status} x${count}`)
+        .join(', ')}`,
+    );
+  } finally {
+    if (ctx.api !== undefined && !ctx.api.closed) await ctx.api.close();
+    await server.close();
+    clearTimeout(watchdog);
+  }
+  console.log('\nDone: the API is stopped and the client closed, so the process exits on its own.');
+}
+
+main().catch((error) => {
+  console.error('\nThe demo failed:');
+  console.error(error);
+  process.exitCode = 1;
+});
