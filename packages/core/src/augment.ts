@@ -1,3 +1,4 @@
+import type { RetryOptions } from './retry-options';
 /**
  * The per-request keys `@axle/core` adds to axios's request config. Plugins add theirs the same
  * way (`cache`, `circuitBreaker`, `rateLimit`), each in its own package.
@@ -31,6 +32,11 @@ declare module 'axios' {
      * Per-request override of the client's `throwHttpErrors`. Default: the client's (`true`).
      */
     throwHttpErrors?: ThrowHttpErrors;
+    /**
+     * Retry policy for this request, merged over the client's: a number of retries, an object of
+     * {@link RetryOptions}, or `false` to turn retries off. Default: the client's (3 retries).
+     */
+    retry?: number | RetryOptions | false;
   }
 
   interface InternalAxiosRequestConfig {

@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRe
 import type { ThrowHttpErrors } from './augment';
 import type { AxleEvents } from './events';
 import type { AxlePlugin, CallLayer } from './plugin';
+import type { TimeoutOptions } from './timeout-options';
 
 /**
  * A request hook (the specification's event hook): runs on every attempt, after credentials,
@@ -15,7 +16,8 @@ import type { AxlePlugin, CallLayer } from './plugin';
  */
 export type RequestHook = (
   config: InternalAxiosRequestConfig,
-) => InternalAxiosRequestConfig | undefined | Promise<InternalAxiosRequestConfig | undefined>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only changes headers in place returns nothing
+) => InternalAxiosRequestConfig | void | Promise<InternalAxiosRequestConfig | void>;
 
 /**
  * A response hook: runs once per logical request on the final response (also on an HTTP error
@@ -26,7 +28,10 @@ export type RequestHook = (
  * const logStatus: ResponseHook = (response) => { console.log(response.status); };
  * ```
  */
-export type ResponseHook = (response: AxiosResponse) => AxiosResponse | undefined | Promise<AxiosResponse | undefined>;
+export type ResponseHook = (
+  response: AxiosResponse,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes returns nothing
+) => AxiosResponse | void | Promise<AxiosResponse | void>;
 
 /** Request and response hooks. Default: none. */
 export interface AxleHooks {
@@ -65,7 +70,14 @@ export interface AxleOptions {
  * the per-request keys (`throwHttpErrors`: which HTTP error statuses reject, default `true`; see
  * {@link ThrowHttpErrors}) as client-wide defaults.
  */
-export interface AxleConfig<D = unknown> extends CreateAxiosDefaults<D>, AxleOptions {}
+export interface AxleConfig<D = unknown> extends Omit<CreateAxiosDefaults<D>, 'timeout'>, AxleOptions {
+  /**
+   * A number keeps axios's meaning (ms until the headers, then idle on the body; `0` none). An object
+   * splits it: `{ connect, response, read, write, total }` (see {@link TimeoutOptions}). Default
+   * `{ connect: 5000, read: 30000, write: 30000, total: 0 }`.
+   */
+  timeout?: number | TimeoutOptions;
+}
 
 /** Options for `client.extend`: like {@link AxleConfig}, but plugins stay those of the parent. */
 export type AxleExtendConfig<D = unknown> = Omit<AxleConfig<D>, 'plugins'>;

@@ -15,7 +15,7 @@ import { ConfigurationError } from './configuration-error';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, type ResolvedClientOptions, resolveClientOptions } from './options';
-import { createPipeline, type LayerEntry, type Pipeline } from './pipeline';
+import { createPipeline, type LayerEntry } from './pipeline';
 import {
   type CallLayer,
   type ConfigStep,
@@ -24,6 +24,10 @@ import {
   type PluginDispose,
   type PluginRole,
 } from './plugin';
+import { RetryBudget } from './retry-budget';
+import { resolveRetryOptions } from './retry-options';
+import { type RequestContext, runRequest } from './run-request';
+import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeout-options';
 import { toClientError } from './to-client-error';
 import { VERSION } from './version';
 
@@ -32,6 +36,8 @@ interface Runtime {
   readonly events: AxleEvents;
   readonly configSteps: Map<PluginRole, ConfigStep[]>;
   readonly callLayers: Map<PluginRole, LayerEntry[]>;
+  /** The retry budget, when the client's retry options ask for one. */
+  readonly budget: RetryBudget | undefined;
   closed: boolean;
 }
 
@@ -71,6 +77,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     events: createEvents(),
     configSteps: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
+    budget: options.retry && options.retry.budget ? new RetryBudget(options.retry.budget) : undefined,
     closed: false,
   };
   const disposers: PluginDispose[] = [];
@@ -142,12 +149,13 @@ function buildClient(
   const instance = axios.create(axiosConfig) as AxiosInstance & Partial<Record<keyof AxleInstance, unknown>>;
   const creationConfig = Object.freeze({ ...axiosConfig });
   let closedSelf = false;
-  let pipeline: Pipeline | undefined;
+  let context: RequestContext | undefined;
   let cached: { ref: unknown; call: NextAdapter } | undefined;
 
   // Built on first use: plugins are installed after the client object exists.
-  const getPipeline = (): Pipeline => {
-    pipeline ??= createPipeline({
+  const getContext = (): RequestContext => {
+    if (context) return context;
+    const pipeline = createPipeline({
       configSteps: [
         ...(runtime.configSteps.get('credentials') ?? []),
         ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
@@ -160,13 +168,20 @@ function buildClient(
       ],
       events: runtime.events,
     });
-    return pipeline;
+    context = {
+      pipeline,
+      events: runtime.events,
+      retry: options.retry,
+      timeouts: options.timeouts,
+      budget: runtime.budget,
+    };
+    return context;
   };
 
   const callFor = (config: InternalAxiosRequestConfig): NextAdapter => {
     const ref = config.adapter;
     if (cached !== undefined && cached.ref === ref) return cached.call;
-    const call = getPipeline().compose(axios.getAdapter(ref, config));
+    const call = getContext().pipeline.compose(axios.getAdapter(ref, config));
     cached = { ref, call };
     return call;
   };
@@ -201,8 +216,8 @@ function buildClient(
         config.adapter = () => Promise.reject(typed);
         return config;
       }
-      const p = getPipeline();
-      config.adapter = ((c: InternalAxiosRequestConfig) => p.attempt(c, call, 1, Date.now())) as AxiosAdapter;
+      const ctx = getContext();
+      config.adapter = ((c: InternalAxiosRequestConfig) => runRequest(c, call, ctx)) as AxiosAdapter;
       return config;
     },
     undefined,
@@ -240,7 +255,8 @@ function buildClient(
         { option: 'plugins' },
       );
     }
-    const { hooks, middleware, throwHttpErrors, ...axiosExtra } = extra;
+    const { hooks, middleware, throwHttpErrors, retry, timeout, ...axiosExtra } = extra;
+    checkRequestOptions({ timeout }, '');
     const childOptions = resolveClientOptions({
       ...axios.mergeConfig(creationConfig as AxiosRequestConfig, axiosExtra as AxiosRequestConfig),
       hooks: {
@@ -250,7 +266,13 @@ function buildClient(
       middleware: [...options.middleware, ...(middleware ?? [])],
       throwHttpErrors: throwHttpErrors ?? options.throwHttpErrors,
     } as AxleConfig);
-    return buildClient(childOptions, childOptions.axios, runtime, undefined);
+    const inherited: ResolvedClientOptions = {
+      ...childOptions,
+      retry: retry === undefined ? options.retry : resolveRetryOptions(retry, options.retry || undefined),
+      timeouts: timeoutsFor(timeout, options.timeouts),
+    };
+    if (typeof timeout === 'number' && timeout > 0) inherited.axios.timeout = timeout;
+    return buildClient(inherited, inherited.axios, runtime, undefined);
   };
 
   Object.defineProperties(instance, {
@@ -262,6 +284,15 @@ function buildClient(
     create: { value: extend, writable: true, configurable: true },
   });
   return instance as AxleInstance;
+}
+
+function timeoutsFor(
+  value: AxleExtendConfig['timeout'],
+  parent: ResolvedTimeouts | undefined,
+): ResolvedTimeouts | undefined {
+  if (value === undefined) return parent;
+  if (typeof value === 'number') return value > 0 ? undefined : (parent ?? DEFAULT_TIMEOUTS);
+  return resolveTimeouts(value, parent ?? DEFAULT_TIMEOUTS);
 }
 
 function shouldThrow(error: HTTPError, clientSetting: ThrowHttpErrors): boolean {

@@ -1,4 +1,5 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { RetryInfo } from './retry-options';
 
 /** Payload of the `request` event: an attempt is about to enter the call phase. */
 export interface RequestEvent {
@@ -37,6 +38,8 @@ export interface AxleEventMap {
   request: RequestEvent;
   response: ResponseEvent;
   error: ErrorEvent;
+  /** A failed attempt will be retried after `delay` ms. */
+  retry: RetryInfo;
 }
 
 /** A listener for event `K`. */

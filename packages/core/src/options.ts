@@ -3,6 +3,8 @@ import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, Middleware, RequestHook, ResponseHook } from './axle-instance';
 import { ConfigurationError } from './configuration-error';
 import { type AxlePlugin, assertPlugin, describe } from './plugin';
+import { type ResolvedRetryOptions, resolveRetryOptions } from './retry-options';
+import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
 
 /** The client options after checks and defaults, frozen. */
 export interface ResolvedClientOptions {
@@ -13,9 +15,12 @@ export interface ResolvedClientOptions {
   readonly responseHooks: readonly ResponseHook[];
   readonly middleware: readonly Middleware[];
   readonly throwHttpErrors: ThrowHttpErrors;
+  readonly retry: ResolvedRetryOptions | false;
+  /** Split timeouts; `undefined` when the client gave axios's number form. */
+  readonly timeouts: ResolvedTimeouts | undefined;
 }
 
-const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors'] as const;
+const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors', 'retry'] as const;
 
 // Every option name axios and axle know: a key that differs from one of them only in case or
 // separators is a typo (`baseUrl`, `max_redirects`) and fails with a suggestion. Other unknown
@@ -101,7 +106,17 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
   }
   checkRequestOptions(config, '');
 
-  const { plugins = [], hooks = {}, middleware = [], throwHttpErrors = true, ...axiosConfig } = config;
+  const { plugins = [], hooks = {}, middleware = [], throwHttpErrors = true, retry, timeout, ...rest } = config;
+  const retryOptions = resolveRetryOptions(retry);
+  let timeouts: ResolvedTimeouts | undefined = DEFAULT_TIMEOUTS;
+  const axiosConfig: CreateAxiosDefaults = rest as CreateAxiosDefaults;
+  if (timeout !== null && typeof timeout === 'object') {
+    timeouts = resolveTimeouts(timeout as TimeoutOptions);
+  } else if (typeof timeout === 'number') {
+    // axios's number form: axios keeps its meaning and owns the timeout (0: none at all).
+    timeouts = undefined;
+    axiosConfig.timeout = timeout;
+  }
 
   if (!Array.isArray(plugins)) {
     throw new ConfigurationError(`plugins must be an array of plugin handles; got ${describe(plugins)}`, {
@@ -148,6 +163,8 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
     responseHooks,
     middleware: middlewareList,
     throwHttpErrors: Array.isArray(throwHttpErrors) ? Object.freeze([...throwHttpErrors]) : throwHttpErrors,
+    retry: retryOptions,
+    timeouts,
   });
 }
 
@@ -158,7 +175,15 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
 export function checkRequestOptions(config: object, prefix: string): void {
   const c = config as Record<string, unknown>;
   if (c.timeout !== undefined && !(isNumber(c.timeout) && c.timeout >= 0)) {
-    fail(`${prefix}timeout`, 'a number of milliseconds, 0 or more (0 means no timeout)', c.timeout);
+    if (c.timeout !== null && typeof c.timeout === 'object') {
+      resolveTimeouts(c.timeout as TimeoutOptions, DEFAULT_TIMEOUTS, `${prefix}timeout`);
+    } else {
+      fail(
+        `${prefix}timeout`,
+        'a number of milliseconds, 0 or more (0 means no timeout), or { connect, response, read, write, total }',
+        c.timeout,
+      );
+    }
   }
   if (c.maxRedirects !== undefined && !(Number.isInteger(c.maxRedirects) && (c.maxRedirects as number) >= 0)) {
     fail(`${prefix}maxRedirects`, 'a whole number, 0 or more (0 disables redirects)', c.maxRedirects);

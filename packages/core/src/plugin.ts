@@ -45,7 +45,8 @@ export type CallLayer = (config: InternalAxiosRequestConfig, next: NextAdapter) 
  */
 export type ConfigStep = (
   config: InternalAxiosRequestConfig,
-) => InternalAxiosRequestConfig | undefined | Promise<InternalAxiosRequestConfig | undefined>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a step that only sets headers in place returns nothing
+) => InternalAxiosRequestConfig | void | Promise<InternalAxiosRequestConfig | void>;
 
 /** Releases what a plugin created in `install` (timers, stores, connections). */
 export type PluginDispose = () => void | Promise<void>;

@@ -306,7 +306,7 @@ describe('hooks', () => {
 
 describe('events', () => {
   it('emits request, response and error with the attempt, and unsubscribes', async () => {
-    const api = createClient({ baseURL: server.url });
+    const api = createClient({ baseURL: server.url, retry: { retries: 1, delay: () => 0 } });
     const log: string[] = [];
     const offRequest = api.events.on('request', ({ attempt, config }) => log.push(`request ${attempt} ${config.url}`));
     api.events.on('response', ({ response, durationMs }) => {
@@ -324,6 +324,8 @@ describe('events', () => {
       'response 200',
       'once',
       'request 1 /fail',
+      'error ServerError',
+      'request 2 /fail',
       'error ServerError',
       'response 200',
     ]);

@@ -1,0 +1,228 @@
+import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axiosRetry from 'axios-retry';
+import type { AxleEvents } from './events';
+import { isHTTPError, isTimeoutError } from './guards';
+import type { Pipeline } from './pipeline';
+import type { NextAdapter } from './plugin';
+import type { RetryBudget } from './retry-budget';
+import { type ResolvedRetryOptions, type RetryInfo, resolveRetryOptions, retryReason } from './retry-options';
+import { applySocketTimeouts } from './socket-timeouts';
+import { TimeoutError } from './timeout-error';
+import { type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
+
+/** What one client gives every request it runs. */
+export interface RequestContext {
+  readonly pipeline: Pipeline;
+  readonly events: AxleEvents;
+  readonly retry: ResolvedRetryOptions | false;
+  /** The client's split timeouts, or `undefined` when the client uses axios's number form. */
+  readonly timeouts: ResolvedTimeouts | undefined;
+  readonly budget: RetryBudget | undefined;
+}
+
+// Methods whose bodies may be sent twice without asking.
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/**
+ * Runs one logical request: the retry loop around the config and call phases, the split timeouts on
+ * each attempt, and the total deadline over all of them. Runs inside the adapter, so interceptors
+ * the user added run once per logical request, not once per attempt.
+ */
+export async function runRequest(
+  config: InternalAxiosRequestConfig,
+  call: NextAdapter,
+  ctx: RequestContext,
+): Promise<AxiosResponse> {
+  const retry = config.retry === undefined ? ctx.retry : resolveRetryOptions(config.retry, ctx.retry || undefined);
+  const timeouts = requestTimeouts(config, ctx.timeouts);
+  const startedAt = Date.now();
+
+  if (timeouts === undefined && retry === false) return ctx.pipeline.attempt(config, call, 1, startedAt);
+
+  if (retry && retry.idempotencyKey && !config.headers.has(IDEMPOTENCY_HEADER)) {
+    config.headers.set(IDEMPOTENCY_HEADER, retry.idempotencyKey());
+  }
+  const deadline = new Deadline(timeouts?.total ?? 0, config);
+  const signal = deadline.signal(config.signal as AbortSignal | undefined);
+  const budget = retry && retry.budget !== false ? ctx.budget : undefined;
+  budget?.deposit();
+  // Each attempt starts from the request as it came in: credentials and hooks run again on a clean copy.
+  const baseHeaders = retry ? config.headers : undefined;
+  let lastError: unknown;
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const attemptConfig: InternalAxiosRequestConfig =
+        baseHeaders === undefined ? config : { ...config, headers: new axios.AxiosHeaders(baseHeaders) };
+      if (signal) attemptConfig.signal = signal;
+      if (timeouts) applySocketTimeouts(attemptConfig, timeouts);
+      try {
+        const response = await ctx.pipeline.attempt(attemptConfig, call, attempt, startedAt);
+        deadline.coverStream(response);
+        return response;
+      } catch (error) {
+        if (deadline.fired) throw deadline.error(lastError ?? error);
+        if (!retry || axios.isCancel(error)) throw error;
+        const delay = retryDelay(error, attemptConfig, attempt, retry);
+        if (delay === undefined) throw error;
+        if (deadline.wouldPass(delay)) throw deadline.error(error);
+        if (budget && !budget.tryWithdraw()) throw error;
+        const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
+        retry.onRetry?.(info);
+        ctx.events.emit('retry', info);
+        lastError = error;
+        await sleep(delay, config.signal as AbortSignal | undefined, deadline, config);
+      }
+    }
+  } finally {
+    deadline.clear();
+  }
+}
+
+function requestTimeouts(
+  config: InternalAxiosRequestConfig,
+  client: ResolvedTimeouts | undefined,
+): ResolvedTimeouts | undefined {
+  const value = config.timeout as unknown;
+  if (value !== null && typeof value === 'object') {
+    // The object form is axle's alone: axios must not see it.
+    config.timeout = 0;
+    return resolveTimeouts(value as TimeoutOptions, client);
+  }
+  return typeof value === 'number' && value > 0 ? undefined : client;
+}
+
+/** The wait before the next attempt, or `undefined` when the failure is not to be retried. */
+function retryDelay(
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+  attempt: number,
+  retry: ResolvedRetryOptions,
+): number | undefined {
+  if (attempt > retry.retries) return undefined;
+  const method = (config.method ?? 'get').toUpperCase();
+  const idempotent = retry.methods.has(method) || config.headers.has(IDEMPOTENCY_HEADER);
+  // A body that was a stream has been consumed; it cannot be sent again.
+  if (
+    config.data !== null &&
+    typeof config.data === 'object' &&
+    typeof (config.data as { pipe?: unknown }).pipe === 'function'
+  ) {
+    return undefined;
+  }
+  if (isHTTPError(error)) {
+    if (!retry.statuses.has(error.status)) return undefined;
+    if (!idempotent && error.status !== 429) return undefined;
+    if (error.retryAfter !== undefined) {
+      const ms = error.retryAfter * 1000;
+      return ms > retry.maxRetryAfter ? undefined : ms;
+    }
+  } else if (isTimeoutError(error)) {
+    if (!retry.timeouts || !idempotent) return undefined;
+  } else if (!retry.networkErrors || !idempotent || !axiosRetry.isNetworkError(error as never)) {
+    return undefined;
+  }
+  if (retry.delay) return Math.max(0, retry.delay(attempt, error));
+  const ceiling = Math.min(retry.maxDelay, retry.baseDelay * 2 ** (attempt - 1));
+  return Math.floor(Math.random() * ceiling);
+}
+
+/** The total deadline of one logical request. */
+class Deadline {
+  readonly #ms: number;
+  readonly #at: number;
+  readonly #config: InternalAxiosRequestConfig;
+  #controller: AbortController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #streamTimer: NodeJS.Timeout | undefined;
+  fired = false;
+
+  constructor(ms: number, config: InternalAxiosRequestConfig) {
+    this.#ms = ms;
+    this.#at = ms > 0 ? Date.now() + ms : Number.POSITIVE_INFINITY;
+    this.#config = config;
+  }
+
+  /** The signal attempts use: the caller's, joined with the deadline's when there is one. */
+  signal(user: AbortSignal | undefined): AbortSignal | undefined {
+    if (this.#ms === 0) return user;
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      controller.abort(this.error(undefined));
+    }, this.#ms);
+    return user ? AbortSignal.any([user, controller.signal]) : controller.signal;
+  }
+
+  /** Whether waiting `delay` ms would take us past the deadline. */
+  wouldPass(delay: number): boolean {
+    return Date.now() + delay >= this.#at;
+  }
+
+  /** Whether the deadline has fired, as a promise-friendly signal. */
+  get abortSignal(): AbortSignal | undefined {
+    return this.#controller?.signal;
+  }
+
+  error(cause: unknown): TimeoutError {
+    return new TimeoutError(`Request exceeded its total deadline of ${this.#ms} ms`, {
+      config: this.#config,
+      code: 'ETIMEDOUT',
+      cause,
+    });
+  }
+
+  /** A streamed body is read after the adapter returns: keep the deadline on it until it ends. */
+  coverStream(response: AxiosResponse): void {
+    const body = response.data as NodeJS.ReadableStream & {
+      destroy?: (e: Error) => void;
+      once?: (e: string, f: () => void) => void;
+    };
+    if (this.#ms === 0 || body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return;
+    const remaining = Math.max(0, this.#at - Date.now());
+    const timer = setTimeout(() => body.destroy?.(this.error(undefined)), remaining);
+    this.#streamTimer = timer;
+    const done = () => clearTimeout(timer);
+    body.once?.('end', done);
+    body.once?.('close', done);
+  }
+
+  clear(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    void this.#streamTimer;
+  }
+}
+
+/** Waits `ms`; rejects at once with `CanceledError` when the caller aborts, or the deadline's error when it fires. */
+function sleep(
+  ms: number,
+  user: AbortSignal | undefined,
+  deadline: Deadline,
+  config: InternalAxiosRequestConfig,
+): Promise<void> {
+  const deadlineSignal = deadline.abortSignal;
+  if (user?.aborted) return Promise.reject(new axios.CanceledError(undefined, undefined, config));
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      user?.removeEventListener('abort', onUser);
+      deadlineSignal?.removeEventListener('abort', onDeadline);
+    };
+    const onUser = () => {
+      cleanup();
+      reject(new axios.CanceledError(undefined, undefined, config));
+    };
+    const onDeadline = () => {
+      cleanup();
+      reject(deadlineSignal?.reason);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      resolve();
+    }, ms);
+    user?.addEventListener('abort', onUser, { once: true });
+    deadlineSignal?.addEventListener('abort', onDeadline, { once: true });
+  });
+}
