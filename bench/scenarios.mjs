@@ -1,0 +1,52 @@
+// The clients the benchmark compares. Add an entry to SCENARIOS to benchmark another setup
+// (a retry layer, a breaker, a limiter, a cache, logging...); see README.md.
+import http from 'node:http';
+import { createClient } from '@axle/core';
+import axios from 'axios';
+
+/** Path every scenario requests; the server answers any path with `{"ok":true,"id":N}`. */
+export const PATH = '/item';
+
+/** The baseline every other scenario is compared with. Always run. */
+export const BASELINE = 'raw axios';
+
+/**
+ * @typedef {object} ScenarioInstance
+ * @property {() => Promise<unknown>} request Sends one GET to the server; resolves with the axios
+ *   response (or with the body). Rejections are counted as errors.
+ * @property {() => Promise<void>} close Releases every socket, timer and agent the instance owns.
+ */
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} name Short unique name, used in tables and by `--only`.
+ * @property {string} description One line saying what is set up.
+ * @property {(baseURL: string) => ScenarioInstance} make Builds a fresh client for one measurement.
+ */
+
+/** @type {Scenario[]} */
+export const SCENARIOS = [
+  {
+    name: BASELINE,
+    description: 'axios.create({ baseURL }) with default config, plus a keep-alive http.Agent of its own',
+    make(baseURL) {
+      const httpAgent = new http.Agent({ keepAlive: true });
+      const client = axios.create({ baseURL, httpAgent });
+      return {
+        request: () => client.get(PATH),
+        close: async () => httpAgent.destroy(),
+      };
+    },
+  },
+  {
+    name: 'createClient()',
+    description: 'createClient({ baseURL }) from @axle/core, no plugins (owns its keep-alive agents)',
+    make(baseURL) {
+      const client = createClient({ baseURL });
+      return {
+        request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+];
