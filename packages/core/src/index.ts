@@ -15,7 +15,7 @@ export type {
 export type { CircuitBreakerOpenErrorOptions } from './circuit-breaker-error';
 export { CircuitBreakerError, CircuitBreakerOpenError } from './circuit-breaker-error';
 export type { ClientErrorJSON, ClientErrorOptions } from './client-error';
-export { ClientError } from './client-error';
+export { ClientError, requestUrl } from './client-error';
 export type { ConfigurationErrorOptions } from './configuration-error';
 export { ConfigurationError } from './configuration-error';
 export { ConnectionError } from './connection-error';
@@ -64,7 +64,12 @@ export type {
 } from './plugin';
 export { definePlugin, PLUGIN_ROLES } from './plugin';
 export { isSensitiveHeader, REDACTED, redactHeaders, redactUrl, SENSITIVE_HEADERS } from './redact';
+export { RetryBudget } from './retry-budget';
+export type { ResolvedRetryOptions, RetryBudgetOptions, RetryInfo, RetryOptions } from './retry-options';
+export { DEFAULT_RETRY, resolveRetryOptions } from './retry-options';
 export { ConnectTimeoutError, ReadTimeoutError, TimeoutError, WriteTimeoutError } from './timeout-error';
+export type { ResolvedTimeouts, TimeoutOptions } from './timeout-options';
+export { DEFAULT_TIMEOUTS, resolveTimeouts } from './timeout-options';
 export { toClientError } from './to-client-error';
 export type { ValidationErrorOptions, ValidationIssue } from './validation-error';
 export { ValidationError } from './validation-error';

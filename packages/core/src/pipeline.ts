@@ -2,6 +2,7 @@ import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'ax
 import type { RequestHook } from './axle-instance';
 import type { AxleEvents } from './events';
 import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
+import { timedOut } from './socket-timeouts';
 import { toClientError } from './to-client-error';
 import { wrapAdapter } from './wrap-adapter';
 
@@ -26,6 +27,8 @@ export interface PipelineParts {
 export interface Pipeline {
   /** The call chain down to `transport`, whose failures become typed axle errors. */
   compose(transport: AxiosAdapter): NextAdapter;
+  /** Whether anything in the pipeline may change a request's headers (config steps, hooks, layers). */
+  readonly mutates: boolean;
   /** Runs one attempt: the config phase, then `call`. */
   attempt(
     config: InternalAxiosRequestConfig,
@@ -47,7 +50,8 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     let next: NextAdapter = (config) => {
       try {
         return Promise.resolve(transport(config)).then(undefined, (error: unknown) => {
-          throw toClientError(error, config);
+          // A timeout of ours surfaces through axios as a reset or an aborted stream: report it as itself.
+          throw timedOut(config) ?? toClientError(error, config);
         });
       } catch (error) {
         return Promise.reject(toClientError(error, config));
@@ -84,6 +88,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
 
   return {
     compose,
+    mutates: hasConfigPhase || callLayers.length > 0,
     attempt(config, call, attempt, startedAt) {
       config.axle = { attempt, startedAt };
       if (

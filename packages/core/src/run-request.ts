@@ -20,7 +20,6 @@ export interface RequestContext {
   readonly budget: RetryBudget | undefined;
 }
 
-// Methods whose bodies may be sent twice without asking.
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /**
@@ -28,54 +27,74 @@ const IDEMPOTENCY_HEADER = 'Idempotency-Key';
  * each attempt, and the total deadline over all of them. Runs inside the adapter, so interceptors
  * the user added run once per logical request, not once per attempt.
  */
-export async function runRequest(
+export function runRequest(
   config: InternalAxiosRequestConfig,
   call: NextAdapter,
   ctx: RequestContext,
 ): Promise<AxiosResponse> {
-  const retry = config.retry === undefined ? ctx.retry : resolveRetryOptions(config.retry, ctx.retry || undefined);
-  const timeouts = requestTimeouts(config, ctx.timeouts);
+  let retry: ResolvedRetryOptions | false;
+  let timeouts: ResolvedTimeouts | undefined;
+  try {
+    retry = config.retry === undefined ? ctx.retry : resolveRetryOptions(config.retry, ctx.retry || undefined);
+    timeouts = requestTimeouts(config, ctx.timeouts);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (timeouts === undefined && retry === false) return ctx.pipeline.attempt(config, call, 1, Date.now());
+  return runAttempts(config, call, ctx, retry, timeouts);
+}
+
+async function runAttempts(
+  config: InternalAxiosRequestConfig,
+  call: NextAdapter,
+  ctx: RequestContext,
+  retry: ResolvedRetryOptions | false,
+  timeouts: ResolvedTimeouts | undefined,
+): Promise<AxiosResponse> {
   const startedAt = Date.now();
-
-  if (timeouts === undefined && retry === false) return ctx.pipeline.attempt(config, call, 1, startedAt);
-
-  if (retry && retry.idempotencyKey && !config.headers.has(IDEMPOTENCY_HEADER)) {
+  if (retry && retry.idempotencyKey !== false && !config.headers.has(IDEMPOTENCY_HEADER)) {
     config.headers.set(IDEMPOTENCY_HEADER, retry.idempotencyKey());
   }
-  const deadline = new Deadline(timeouts?.total ?? 0, config);
-  const signal = deadline.signal(config.signal as AbortSignal | undefined);
+  const total = timeouts?.total ?? 0;
+  const deadline = total > 0 ? new Deadline(total, config) : undefined;
+  const userSignal = config.signal as AbortSignal | undefined;
+  const signal = deadline ? deadline.signal(userSignal) : userSignal;
   const budget = retry && retry.budget !== false ? ctx.budget : undefined;
   budget?.deposit();
-  // Each attempt starts from the request as it came in: credentials and hooks run again on a clean copy.
-  const baseHeaders = retry ? config.headers : undefined;
+  // Attempts run on copies: axios checks the caller's config for cancellation after the adapter,
+  // and must not see the deadline's signal. Headers are copied when something in the pipeline may
+  // change them, so every retry starts from the request as it came in.
+  const copyHeaders = retry !== false && ctx.pipeline.mutates;
   let lastError: unknown;
 
   try {
     for (let attempt = 1; ; attempt++) {
-      const attemptConfig: InternalAxiosRequestConfig =
-        baseHeaders === undefined ? config : { ...config, headers: new axios.AxiosHeaders(baseHeaders) };
+      const attemptConfig: InternalAxiosRequestConfig = {
+        ...config,
+        headers: copyHeaders ? new axios.AxiosHeaders(config.headers) : config.headers,
+      };
       if (signal) attemptConfig.signal = signal;
       if (timeouts) applySocketTimeouts(attemptConfig, timeouts);
       try {
         const response = await ctx.pipeline.attempt(attemptConfig, call, attempt, startedAt);
-        deadline.coverStream(response);
+        deadline?.coverStream(response);
         return response;
       } catch (error) {
-        if (deadline.fired) throw deadline.error(lastError ?? error);
+        if (deadline?.fired) throw deadline.error(lastError ?? error);
         if (!retry || axios.isCancel(error)) throw error;
         const delay = retryDelay(error, attemptConfig, attempt, retry);
         if (delay === undefined) throw error;
-        if (deadline.wouldPass(delay)) throw deadline.error(error);
+        if (deadline?.wouldPass(delay)) throw deadline.error(error);
         if (budget && !budget.tryWithdraw()) throw error;
         const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
         retry.onRetry?.(info);
         ctx.events.emit('retry', info);
         lastError = error;
-        await sleep(delay, config.signal as AbortSignal | undefined, deadline, config);
+        await sleep(delay, userSignal, deadline, config);
       }
     }
   } finally {
-    deadline.clear();
+    deadline?.clear();
   }
 }
 
@@ -134,18 +153,16 @@ class Deadline {
   readonly #config: InternalAxiosRequestConfig;
   #controller: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #streamTimer: NodeJS.Timeout | undefined;
   fired = false;
 
   constructor(ms: number, config: InternalAxiosRequestConfig) {
     this.#ms = ms;
-    this.#at = ms > 0 ? Date.now() + ms : Number.POSITIVE_INFINITY;
+    this.#at = Date.now() + ms;
     this.#config = config;
   }
 
   /** The signal attempts use: the caller's, joined with the deadline's when there is one. */
-  signal(user: AbortSignal | undefined): AbortSignal | undefined {
-    if (this.#ms === 0) return user;
+  signal(user: AbortSignal | undefined): AbortSignal {
     const controller = new AbortController();
     this.#controller = controller;
     this.#timer = setTimeout(() => {
@@ -160,7 +177,7 @@ class Deadline {
     return Date.now() + delay >= this.#at;
   }
 
-  /** Whether the deadline has fired, as a promise-friendly signal. */
+  /** The deadline's own signal, aborted when it fires. */
   get abortSignal(): AbortSignal | undefined {
     return this.#controller?.signal;
   }
@@ -179,10 +196,9 @@ class Deadline {
       destroy?: (e: Error) => void;
       once?: (e: string, f: () => void) => void;
     };
-    if (this.#ms === 0 || body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return;
+    if (body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return;
     const remaining = Math.max(0, this.#at - Date.now());
     const timer = setTimeout(() => body.destroy?.(this.error(undefined)), remaining);
-    this.#streamTimer = timer;
     const done = () => clearTimeout(timer);
     body.once?.('end', done);
     body.once?.('close', done);
@@ -191,7 +207,6 @@ class Deadline {
   clear(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    void this.#streamTimer;
   }
 }
 
@@ -199,10 +214,10 @@ class Deadline {
 function sleep(
   ms: number,
   user: AbortSignal | undefined,
-  deadline: Deadline,
+  deadline: Deadline | undefined,
   config: InternalAxiosRequestConfig,
 ): Promise<void> {
-  const deadlineSignal = deadline.abortSignal;
+  const deadlineSignal = deadline?.abortSignal;
   if (user?.aborted) return Promise.reject(new axios.CanceledError(undefined, undefined, config));
   return new Promise((resolve, reject) => {
     const cleanup = () => {

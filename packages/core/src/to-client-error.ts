@@ -58,6 +58,8 @@ interface ErrorLike {
 export function toClientError(error: unknown, config?: InternalAxiosRequestConfig): unknown {
   if (error instanceof ClientError || axios.isCancel(error)) return error;
   const like: ErrorLike = error !== null && typeof error === 'object' ? (error as ErrorLike) : {};
+  // axios wraps what a request was destroyed with; when that was one of ours, it is the answer.
+  if (like.cause instanceof ClientError) return like.cause;
   const cfg = like.config ?? config;
   const code = typeof like.code === 'string' ? like.code : undefined;
   const message = typeof like.message === 'string' && like.message ? like.message : String(error);
