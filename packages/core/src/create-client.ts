@@ -27,6 +27,7 @@ import {
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
 import { type RequestContext, runRequest } from './run-request';
+import { watchAgent } from './socket-timeouts';
 import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeout-options';
 import { toClientError } from './to-client-error';
 import { VERSION } from './version';
@@ -72,6 +73,13 @@ export function createClient(config?: AxleConfig): AxleInstance {
     axiosConfig.httpsAgent = new https.Agent({ keepAlive: true });
     ownedAgents.push(axiosConfig.httpsAgent as https.Agent);
   }
+  const timeouts = options.timeouts;
+  if (timeouts) {
+    for (const key of ['httpAgent', 'httpsAgent'] as const) {
+      const agent = axiosConfig[key] as http.Agent | false | null;
+      if (agent) axiosConfig[key] = watchAgent(agent, timeouts, ownedAgents.includes(agent));
+    }
+  }
 
   const runtime: Runtime = {
     events: createEvents(),
@@ -104,7 +112,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     }
   };
 
-  const client = buildClient(options, axiosConfig, runtime, () => {
+  const client = buildClient(options, axiosConfig, runtime, timeouts, () => {
     closing ??= releaseAll();
     return closing;
   });
@@ -144,6 +152,7 @@ function buildClient(
   options: ResolvedClientOptions,
   axiosConfig: CreateAxiosDefaults,
   runtime: Runtime,
+  agentTimeouts: ResolvedTimeouts | undefined,
   closeRuntime: (() => Promise<void>) | undefined,
 ): AxleInstance {
   const instance = axios.create(axiosConfig) as AxiosInstance & Partial<Record<keyof AxleInstance, unknown>>;
@@ -173,6 +182,7 @@ function buildClient(
       events: runtime.events,
       retry: options.retry,
       timeouts: options.timeouts,
+      agentTimeouts,
       budget: runtime.budget,
     };
     return context;
@@ -272,7 +282,7 @@ function buildClient(
       timeouts: timeoutsFor(timeout, options.timeouts),
     };
     if (typeof timeout === 'number' && timeout > 0) inherited.axios.timeout = timeout;
-    return buildClient(inherited, inherited.axios, runtime, undefined);
+    return buildClient(inherited, inherited.axios, runtime, agentTimeouts, undefined);
   };
 
   Object.defineProperties(instance, {

@@ -2,7 +2,7 @@ import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'ax
 import type { RequestHook } from './axle-instance';
 import type { AxleEvents } from './events';
 import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
-import { timedOut } from './socket-timeouts';
+import { timeoutBehind } from './socket-timeouts';
 import { toClientError } from './to-client-error';
 import { wrapAdapter } from './wrap-adapter';
 
@@ -51,7 +51,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       try {
         return Promise.resolve(transport(config)).then(undefined, (error: unknown) => {
           // A timeout of ours surfaces through axios as a reset or an aborted stream: report it as itself.
-          throw timedOut(config) ?? toClientError(error, config);
+          throw timeoutBehind(error, config) ?? toClientError(error, config);
         });
       } catch (error) {
         return Promise.reject(toClientError(error, config));

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import type { AxleEvents } from './events';
@@ -6,7 +8,7 @@ import type { Pipeline } from './pipeline';
 import type { NextAdapter } from './plugin';
 import type { RetryBudget } from './retry-budget';
 import { type ResolvedRetryOptions, type RetryInfo, resolveRetryOptions, retryReason } from './retry-options';
-import { applySocketTimeouts } from './socket-timeouts';
+import { agentForAttempt } from './socket-timeouts';
 import { TimeoutError } from './timeout-error';
 import { type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
 
@@ -17,6 +19,8 @@ export interface RequestContext {
   readonly retry: ResolvedRetryOptions | false;
   /** The client's split timeouts, or `undefined` when the client uses axios's number form. */
   readonly timeouts: ResolvedTimeouts | undefined;
+  /** The timeouts the client's agents watch every request with (those of the client that owns them). */
+  readonly agentTimeouts: ResolvedTimeouts | undefined;
   readonly budget: RetryBudget | undefined;
 }
 
@@ -40,7 +44,9 @@ export function runRequest(
   } catch (error) {
     return Promise.reject(error);
   }
-  if (timeouts === undefined && retry === false) return ctx.pipeline.attempt(config, call, 1, Date.now());
+  if (retry === false && timeouts === ctx.agentTimeouts && !timeouts?.total) {
+    return ctx.pipeline.attempt(config, call, 1, Date.now());
+  }
   return runAttempts(config, call, ctx, retry, timeouts);
 }
 
@@ -61,20 +67,28 @@ async function runAttempts(
   const signal = deadline ? deadline.signal(userSignal) : userSignal;
   const budget = retry && retry.budget !== false ? ctx.budget : undefined;
   budget?.deposit();
-  // Attempts run on copies: axios checks the caller's config for cancellation after the adapter,
-  // and must not see the deadline's signal. Headers are copied when something in the pipeline may
-  // change them, so every retry starts from the request as it came in.
+  // Timeouts other than those the agents watch with need agents of their own for this request.
+  const httpAgent =
+    timeouts === ctx.agentTimeouts ? undefined : agentForAttempt(config.httpAgent || http.globalAgent, timeouts);
+  const httpsAgent = httpAgent && agentForAttempt(config.httpsAgent || https.globalAgent, timeouts);
+  // Headers are copied when something in the pipeline may change them, so every retry starts from
+  // the request as it came in. Attempts with a deadline run on copies: axios checks the caller's
+  // config for cancellation after the adapter and must not see the deadline's signal.
   const copyHeaders = retry !== false && ctx.pipeline.mutates;
+  const copy = copyHeaders || deadline !== undefined || httpAgent !== undefined;
   let lastError: unknown;
 
   try {
     for (let attempt = 1; ; attempt++) {
-      const attemptConfig: InternalAxiosRequestConfig = {
-        ...config,
-        headers: copyHeaders ? new axios.AxiosHeaders(config.headers) : config.headers,
-      };
-      if (signal) attemptConfig.signal = signal;
-      if (timeouts) applySocketTimeouts(attemptConfig, timeouts);
+      let attemptConfig = config;
+      if (copy) {
+        attemptConfig = { ...config, headers: copyHeaders ? new axios.AxiosHeaders(config.headers) : config.headers };
+        if (signal) attemptConfig.signal = signal;
+        if (httpAgent) {
+          attemptConfig.httpAgent = httpAgent;
+          attemptConfig.httpsAgent = httpsAgent;
+        }
+      }
       try {
         const response = await ctx.pipeline.attempt(attemptConfig, call, attempt, startedAt);
         deadline?.coverStream(response);

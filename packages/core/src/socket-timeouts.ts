@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { InternalAxiosRequestConfig } from 'axios';
@@ -7,86 +6,110 @@ import type { ClientError } from './client-error';
 import { ConnectTimeoutError, ReadTimeoutError, WriteTimeoutError } from './timeout-error';
 import type { ResolvedTimeouts } from './timeout-options';
 
-/** Where an attempt's config keeps the timeout that ended it, so the transport can report it as is. */
-export const TIMED_OUT = Symbol('axle.timedOut');
+type AddRequest = (this: http.Agent, req: http.ClientRequest, options: object) => void;
+interface RawAgent {
+  readonly agent: http.Agent;
+  readonly addRequest: AddRequest;
+}
+type Agent = http.Agent & { addRequest: AddRequest; [RAW]?: RawAgent };
 
-/** The slot `applySocketTimeouts` leaves on a config. */
-export interface TimeoutSlot {
-  error: ClientError | undefined;
+/** The agent and `addRequest` beneath an agent axle watches. */
+const RAW = Symbol('axle.rawAgent');
+/** What a request ended with when one of axle's timeouts fired on it. */
+const TIMED_OUT = Symbol('axle.timedOut');
+
+type TimeoutKind = 'connect' | 'write' | 'response' | 'read';
+interface TimeoutRecord {
+  readonly kind: TimeoutKind;
+  readonly ms: number;
 }
 
-type AgentWithAddRequest = http.Agent & { addRequest(req: http.ClientRequest, options: object): void };
-
 /**
- * Puts `timeouts` (connect, write, response, read) on the attempt's requests. axios exposes no
- * request object, so each agent is replaced, for this attempt only, by a thin view of itself whose
- * `addRequest` sees every request it pools, redirect hops included. The pool stays the agent's.
+ * axios exposes no request object, so timeouts are put on requests where the agent pools them:
+ * `addRequest` sees every request, redirect hops included. `watchAgent` does that for good on an
+ * agent the client owns (it changes that agent); for one the caller passed in, it returns a view of
+ * it (the pool stays theirs, their object is not changed).
  */
-export function applySocketTimeouts(config: InternalAxiosRequestConfig, timeouts: ResolvedTimeouts): void {
-  if (timeouts.connect === 0 && timeouts.write === 0 && timeouts.response === 0 && timeouts.read === 0) return;
-  const slot: TimeoutSlot = { error: undefined };
-  (config as unknown as Record<symbol, TimeoutSlot>)[TIMED_OUT] = slot;
-  const real = (agent: unknown, fallback: http.Agent) => (agent || fallback) as AgentWithAddRequest;
-  const httpAgent = real(config.httpAgent, http.globalAgent);
-  const httpsAgent = real(config.httpsAgent, https.globalAgent);
-  const view = (agent: AgentWithAddRequest): http.Agent => {
-    const v = Object.create(agent) as AgentWithAddRequest;
-    v.addRequest = (req, options) => {
-      watchRequest(req, timeouts, config, slot);
-      agent.addRequest(req, options);
-    };
-    return v;
+export function watchAgent(agent: http.Agent, timeouts: ResolvedTimeouts, owned: boolean): http.Agent {
+  const target = (owned ? agent : Object.create(agent)) as Agent;
+  const raw = rawOf(agent);
+  target[RAW] = raw;
+  target.addRequest = function addRequest(req, options) {
+    watchRequest(req, timeouts);
+    raw.addRequest.call(raw.agent, req, options);
   };
-  config.httpAgent = view(httpAgent);
-  config.httpsAgent = view(httpsAgent);
-}
-
-/** The timeout that ended this attempt, if one did. */
-export function timedOut(config: InternalAxiosRequestConfig): ClientError | undefined {
-  return (config as unknown as Record<symbol, TimeoutSlot | undefined>)[TIMED_OUT]?.error;
-}
-
-enum Phase {
-  Connect,
-  Write,
-  Response,
-  Read,
+  return target;
 }
 
 /**
- * One timer per request. Phase changes only refresh it (or replace it when the phase's limit
- * differs); idle gaps are found by comparing byte counters when the timer fires, so no listener
- * runs per chunk.
+ * A view of `agent` for one attempt whose timeouts differ from the client's: `timeouts` replace
+ * whatever the agent was watched with (`undefined`: none, axios's number form owns the request).
  */
-function watchRequest(
-  req: http.ClientRequest,
-  t: ResolvedTimeouts,
-  config: InternalAxiosRequestConfig,
-  slot: TimeoutSlot,
-): void {
+export function agentForAttempt(agent: http.Agent, timeouts: ResolvedTimeouts | undefined): http.Agent {
+  const view = Object.create(agent) as Agent;
+  const raw = rawOf(agent);
+  view.addRequest = function addRequest(req, options) {
+    if (timeouts) watchRequest(req, timeouts);
+    raw.addRequest.call(raw.agent, req, options);
+  };
+  return view;
+}
+
+function rawOf(agent: http.Agent): RawAgent {
+  return (agent as Agent)[RAW] ?? { agent, addRequest: (agent as Agent).addRequest };
+}
+
+/**
+ * The typed timeout error behind a transport failure, with the attempt's config (for its method and
+ * URL), or `undefined` when no timeout of axle's ended the request.
+ */
+export function timeoutBehind(error: unknown, config: InternalAxiosRequestConfig): ClientError | undefined {
+  const request = (
+    error as { request?: { [TIMED_OUT]?: TimeoutRecord; _currentRequest?: { [TIMED_OUT]?: TimeoutRecord } } }
+  )?.request;
+  const record = request?.[TIMED_OUT] ?? request?._currentRequest?.[TIMED_OUT];
+  return record ? timeoutError(record, { config, cause: error }) : undefined;
+}
+
+function timeoutError(
+  record: TimeoutRecord,
+  options: ConstructorParameters<typeof ConnectTimeoutError>[1],
+): ClientError {
+  const all = { code: 'ETIMEDOUT', ...options };
+  switch (record.kind) {
+    case 'connect':
+      return new ConnectTimeoutError(`Connect timed out after ${record.ms} ms`, all);
+    case 'write':
+      return new WriteTimeoutError(`Sending the request body stalled for ${record.ms} ms`, all);
+    case 'response':
+      return new ReadTimeoutError(`No response within ${record.ms} ms after the request was sent`, all);
+    default:
+      return new ReadTimeoutError(`The response body stalled for ${record.ms} ms`, all);
+  }
+}
+
+const PHASES: readonly TimeoutKind[] = ['connect', 'write', 'response', 'read'];
+
+/**
+ * One timer per request. Phase changes refresh it (or replace it when the phase's limit differs);
+ * idle gaps are found by comparing byte counters when it fires, so nothing runs per chunk.
+ */
+function watchRequest(req: http.ClientRequest, t: ResolvedTimeouts): void {
   let timer: NodeJS.Timeout | undefined;
   let timerMs = 0;
-  let phase = Phase.Connect;
+  let phase = 0;
   let socket: Socket | undefined;
   let response: http.IncomingMessage | undefined;
   let progress = 0;
 
-  const limit = (): number =>
-    phase === Phase.Connect
-      ? t.connect
-      : phase === Phase.Write
-        ? t.write
-        : phase === Phase.Response
-          ? t.response
-          : t.read;
   const counter = (): number => {
     if (!socket) return 0;
-    return phase === Phase.Write ? socket.bytesWritten - socket.writableLength : socket.bytesRead;
+    return phase === 1 ? socket.bytesWritten - socket.writableLength : socket.bytesRead;
   };
-  const enter = (next: Phase) => {
+  const enter = (next: number) => {
     phase = next;
     progress = counter();
-    const ms = limit();
+    const ms = t[PHASES[next] as TimeoutKind];
     if (ms === 0) {
       if (timer) clearTimeout(timer);
       timer = undefined;
@@ -98,43 +121,37 @@ function watchRequest(
       timerMs = ms;
     }
   };
-  const fail = (error: ClientError, target: { destroy(e: Error): void }) => {
-    timer = undefined;
-    slot.error = error;
-    target.destroy(error);
-  };
   function fire() {
-    const ms = timerMs;
-    const options = { config, code: 'ETIMEDOUT', request: req };
-    if (phase === Phase.Connect) {
-      fail(new ConnectTimeoutError(`Connect timed out after ${ms} ms`, options), req);
-    } else if (phase === Phase.Response) {
-      fail(new ReadTimeoutError(`No response within ${ms} ms after the request was sent`, options), req);
-    } else {
+    if (phase === 1 || phase === 3) {
       const now = counter();
-      // Bytes moved since the last look, or a body its reader has not drained (the reader's
-      // doing, not the server's): wait another round.
-      const backpressured =
-        phase === Phase.Read && response !== undefined && response.readableLength >= response.readableHighWaterMark;
+      // Bytes moved since the last look, or a body its reader has not drained (the reader's doing,
+      // not the server's): look again later.
+      const backpressured = phase === 3 && !!response && response.readableLength >= response.readableHighWaterMark;
       if (now > progress || backpressured) {
         progress = now;
         timer?.refresh();
         return;
       }
-      if (phase === Phase.Write) {
-        fail(new WriteTimeoutError(`Sending the request body stalled for ${ms} ms`, options), req);
-      } else {
-        fail(new ReadTimeoutError(`The response body stalled for ${ms} ms`, options), response ?? req);
-      }
     }
+    timer = undefined;
+    const record: TimeoutRecord = { kind: PHASES[phase] as TimeoutKind, ms: timerMs };
+    (req as unknown as Record<symbol, TimeoutRecord>)[TIMED_OUT] = record;
+    const host = req.getHeader('host') ?? req.host;
+    const error = timeoutError(record, {
+      method: req.method,
+      url: `${req.protocol}//${String(host)}${req.path}`,
+      request: req,
+    });
+    if (phase === 3 && response) response.destroy(error);
+    else req.destroy(error);
   }
   const onFinish = () => {
-    if (phase === Phase.Write) enter(Phase.Response);
+    if (phase === 1) enter(2);
   };
   const startWrite = () => {
-    if (req.writableFinished) enter(Phase.Response);
+    if (req.writableFinished) enter(2);
     else {
-      enter(Phase.Write);
+      enter(1);
       req.once('finish', onFinish);
     }
   };
@@ -142,7 +159,7 @@ function watchRequest(
   req.once('socket', (s: Socket) => {
     socket = s;
     if (s.connecting) {
-      enter(Phase.Connect);
+      enter(0);
       s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', startWrite);
     } else {
       startWrite();
@@ -150,7 +167,7 @@ function watchRequest(
   });
   req.once('response', (res: http.IncomingMessage) => {
     response = res;
-    enter(Phase.Read);
+    enter(3);
   });
   req.once('close', () => {
     if (timer) clearTimeout(timer);
