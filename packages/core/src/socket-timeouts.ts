@@ -30,26 +30,26 @@ interface TimeoutRecord {
  * agent the client owns (it changes that agent); for one the caller passed in, it returns a view of
  * it (the pool stays theirs, their object is not changed).
  */
-export function watchAgent(agent: http.Agent, timeouts: ResolvedTimeouts, owned: boolean): http.Agent {
+export function watchAgent(agent: http.Agent, watcher: TimeoutWatcher, owned: boolean): http.Agent {
   const target = (owned ? agent : Object.create(agent)) as Agent;
   const raw = rawOf(agent);
   target[RAW] = raw;
   target.addRequest = function addRequest(req, options) {
-    watchRequest(req, timeouts);
+    watcher.watch(req);
     raw.addRequest.call(raw.agent, req, options);
   };
   return target;
 }
 
 /**
- * A view of `agent` for one attempt whose timeouts differ from the client's: `timeouts` replace
+ * A view of `agent` for one attempt whose timeouts differ from the client's: `watcher` replaces
  * whatever the agent was watched with (`undefined`: none, axios's number form owns the request).
  */
-export function agentForAttempt(agent: http.Agent, timeouts: ResolvedTimeouts | undefined): http.Agent {
+export function agentForAttempt(agent: http.Agent, watcher: TimeoutWatcher | undefined): http.Agent {
   const view = Object.create(agent) as Agent;
   const raw = rawOf(agent);
   view.addRequest = function addRequest(req, options) {
-    if (timeouts) watchRequest(req, timeouts);
+    watcher?.watch(req);
     raw.addRequest.call(raw.agent, req, options);
   };
   return view;
@@ -90,51 +90,109 @@ function timeoutError(
 
 const PHASES: readonly TimeoutKind[] = ['connect', 'write', 'response', 'read'];
 
-/**
- * One timer per request. Phase changes refresh it (or replace it when the phase's limit differs);
- * idle gaps are found by comparing byte counters when it fires, so nothing runs per chunk.
- */
-function watchRequest(req: http.ClientRequest, t: ResolvedTimeouts): void {
-  let timer: NodeJS.Timeout | undefined;
-  let timerMs = 0;
-  let phase = 0;
-  let socket: Socket | undefined;
-  let response: http.IncomingMessage | undefined;
-  let progress = 0;
+interface Watch {
+  phase: number;
+  since: number;
+  progress: number;
+}
 
-  const counter = (): number => {
-    if (!socket) return 0;
-    return phase === 1 ? socket.bytesWritten - socket.writableLength : socket.bytesRead;
-  };
-  const enter = (next: number) => {
-    phase = next;
-    progress = counter();
-    const ms = t[PHASES[next] as TimeoutKind];
-    if (ms === 0) {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    } else if (timer && timerMs === ms) {
-      timer.refresh();
-    } else {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(fire, ms);
-      timerMs = ms;
+/**
+ * Enforces one set of timeouts on the requests it is given. Requests are not timed one by one:
+ * a single interval, running only while requests are in flight, looks at each request's state
+ * (connecting, sending, waiting, reading) and byte counters, so a request costs a map entry and a
+ * listener rather than timers and listeners per phase. A limit fires between `limit` and
+ * `limit + 2 × tick`, where the tick is a tenth of the smallest limit (5 ms to 1 s).
+ *
+ * @example
+ * ```ts
+ * const watcher = new TimeoutWatcher(resolveTimeouts({ connect: 2_000 }));
+ * watcher.watch(req); // from an agent's addRequest
+ * watcher.stop();     // when the client closes
+ * ```
+ */
+export class TimeoutWatcher {
+  readonly timeouts: ResolvedTimeouts;
+  readonly #tick: number;
+  readonly #inflight = new Map<http.ClientRequest, Watch>();
+  readonly #onClose: (this: http.ClientRequest) => void;
+  #interval: NodeJS.Timeout | undefined;
+
+  constructor(timeouts: ResolvedTimeouts) {
+    this.timeouts = timeouts;
+    const limits = PHASES.map((phase) => timeouts[phase]).filter((ms) => ms > 0);
+    this.#tick = Math.min(1000, Math.max(5, Math.floor(Math.min(...limits, 10_000) / 10)));
+    const inflight = this.#inflight;
+    const self = this;
+    this.#onClose = function onClose() {
+      inflight.delete(this);
+      if (inflight.size === 0) self.#idle();
+    };
+  }
+
+  /** Starts timing `req`; it is forgotten when it closes. */
+  watch(req: http.ClientRequest): void {
+    this.#inflight.set(req, { phase: -1, since: 0, progress: 0 });
+    req.on('close', this.#onClose);
+    if (this.#interval === undefined) {
+      this.#interval = setInterval(() => this.#sweep(), this.#tick);
+      this.#interval.unref();
     }
-  };
-  function fire() {
-    if (phase === 1 || phase === 3) {
-      const now = counter();
-      // Bytes moved since the last look, or a body its reader has not drained (the reader's doing,
-      // not the server's): look again later.
-      const backpressured = phase === 3 && !!response && response.readableLength >= response.readableHighWaterMark;
-      if (now > progress || backpressured) {
-        progress = now;
-        timer?.refresh();
-        return;
-      }
+  }
+
+  /** Whether no request is being timed. */
+  get idle(): boolean {
+    return this.#inflight.size === 0;
+  }
+
+  /** Stops the interval and forgets every request (the client is closing). */
+  stop(): void {
+    this.#inflight.clear();
+    this.#idle();
+  }
+
+  #idle(): void {
+    if (this.#interval !== undefined) clearInterval(this.#interval);
+    this.#interval = undefined;
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const [req, watch] of this.#inflight) this.#check(req, watch, now);
+  }
+
+  #check(req: http.ClientRequest, watch: Watch, now: number): void {
+    const socket = req.socket as Socket | null;
+    // Waiting for a pooled socket is not one of these phases.
+    if (!socket) return;
+    const res = (req as { res?: http.IncomingMessage }).res;
+    let phase: number;
+    if (
+      socket.connecting ||
+      (socket instanceof TLSSocket && !(socket as { _secureEstablished?: boolean })._secureEstablished)
+    ) {
+      phase = 0;
+    } else if (!req.writableFinished) phase = 1;
+    else if (!res) phase = 2;
+    else if (!res.complete) phase = 3;
+    else return;
+    const counter = phase === 1 ? socket.bytesWritten - socket.writableLength : phase === 3 ? socket.bytesRead : 0;
+    if (phase !== watch.phase) {
+      watch.phase = phase;
+      watch.since = now;
+      watch.progress = counter;
+      return;
     }
-    timer = undefined;
-    const record: TimeoutRecord = { kind: PHASES[phase] as TimeoutKind, ms: timerMs };
+    // Bytes moved since the last look, or a body its reader has not drained (the reader's doing,
+    // not the server's): the idle gap starts again.
+    if (counter > watch.progress || (phase === 3 && res && res.readableLength >= res.readableHighWaterMark)) {
+      watch.since = now;
+      watch.progress = counter;
+      return;
+    }
+    const limit = this.timeouts[PHASES[phase] as TimeoutKind];
+    if (limit === 0 || now - watch.since < limit) return;
+    this.#inflight.delete(req);
+    const record: TimeoutRecord = { kind: PHASES[phase] as TimeoutKind, ms: limit };
     (req as unknown as Record<symbol, TimeoutRecord>)[TIMED_OUT] = record;
     const host = req.getHeader('host') ?? req.host;
     const error = timeoutError(record, {
@@ -142,35 +200,7 @@ function watchRequest(req: http.ClientRequest, t: ResolvedTimeouts): void {
       url: `${req.protocol}//${String(host)}${req.path}`,
       request: req,
     });
-    if (phase === 3 && response) response.destroy(error);
+    if (phase === 3 && res) res.destroy(error);
     else req.destroy(error);
   }
-  const onFinish = () => {
-    if (phase === 1) enter(2);
-  };
-  const startWrite = () => {
-    if (req.writableFinished) enter(2);
-    else {
-      enter(1);
-      req.once('finish', onFinish);
-    }
-  };
-
-  req.once('socket', (s: Socket) => {
-    socket = s;
-    if (s.connecting) {
-      enter(0);
-      s.once(s instanceof TLSSocket ? 'secureConnect' : 'connect', startWrite);
-    } else {
-      startWrite();
-    }
-  });
-  req.once('response', (res: http.IncomingMessage) => {
-    response = res;
-    enter(3);
-  });
-  req.once('close', () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-  });
 }
