@@ -27,7 +27,7 @@ import {
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
 import { type RequestContext, runRequest } from './run-request';
-import { TimeoutWatcher, watchAgent } from './socket-timeouts';
+import { type AgentWatcher, watchAgent } from './socket-timeouts';
 import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeout-options';
 import { toClientError } from './to-client-error';
 import { VERSION } from './version';
@@ -39,8 +39,8 @@ interface Runtime {
   readonly callLayers: Map<PluginRole, LayerEntry[]>;
   /** The retry budget, when the client's retry options ask for one. */
   readonly budget: RetryBudget | undefined;
-  /** One timeout watcher per set of timeouts in use, stopped by `close()`. */
-  readonly watchers: Map<string, TimeoutWatcher>;
+  /** The watchers of the client's agents, stopped by `close()`. */
+  readonly watchers: AgentWatcher[];
   closed: boolean;
 }
 
@@ -81,16 +81,16 @@ export function createClient(config?: AxleConfig): AxleInstance {
     configSteps: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     budget: options.retry && options.retry.budget ? new RetryBudget(options.retry.budget) : undefined,
-    watchers: new Map(),
+    watchers: [],
     closed: false,
   };
   const timeouts = options.timeouts;
-  if (timeouts) {
-    const watcher = watcherFor(runtime, timeouts);
-    for (const key of ['httpAgent', 'httpsAgent'] as const) {
-      const agent = axiosConfig[key] as http.Agent | false | null;
-      if (agent) axiosConfig[key] = watchAgent(agent, watcher, ownedAgents.includes(agent));
-    }
+  for (const key of ['httpAgent', 'httpsAgent'] as const) {
+    const agent = axiosConfig[key] as http.Agent | false | null;
+    if (!agent) continue;
+    const watched = watchAgent(agent, timeouts, ownedAgents.includes(agent));
+    axiosConfig[key] = watched.agent;
+    runtime.watchers.push(watched.watcher);
   }
   const disposers: PluginDispose[] = [];
   let closing: Promise<void> | undefined;
@@ -107,7 +107,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
       }
     }
     runtime.events.clear();
-    for (const watcher of runtime.watchers.values()) watcher.stop();
+    for (const watcher of runtime.watchers) watcher.stop();
     for (const agent of ownedAgents) agent.destroy();
     if (failures.length > 0) {
       throw new ClientError('Closing the client failed: a plugin could not release its resources', {
@@ -146,20 +146,6 @@ export function createClient(config?: AxleConfig): AxleInstance {
     }
   });
   return client;
-}
-
-function watcherFor(runtime: Runtime, timeouts: ResolvedTimeouts): TimeoutWatcher {
-  const key = `${timeouts.connect}/${timeouts.write}/${timeouts.response}/${timeouts.read}`;
-  let watcher = runtime.watchers.get(key);
-  if (!watcher) {
-    // Per-request timeouts could make many distinct sets: drop idle ones beyond a few.
-    if (runtime.watchers.size >= 16) {
-      for (const [k, w] of runtime.watchers) if (w.idle) runtime.watchers.delete(k);
-    }
-    watcher = new TimeoutWatcher(timeouts);
-    runtime.watchers.set(key, watcher);
-  }
-  return watcher;
 }
 
 function skippable(step: ConfigStep, key: string): ConfigStep {
@@ -202,7 +188,6 @@ function buildClient(
       retry: options.retry,
       timeouts: options.timeouts,
       agentTimeouts,
-      watcherFor: (t) => watcherFor(runtime, t),
       budget: runtime.budget,
     };
     return context;

@@ -8,7 +8,7 @@ import type { Pipeline } from './pipeline';
 import type { NextAdapter } from './plugin';
 import type { RetryBudget } from './retry-budget';
 import { type ResolvedRetryOptions, type RetryInfo, resolveRetryOptions, retryReason } from './retry-options';
-import { agentForAttempt, type TimeoutWatcher } from './socket-timeouts';
+import { agentForAttempt } from './socket-timeouts';
 import { TimeoutError } from './timeout-error';
 import { type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
 
@@ -21,8 +21,6 @@ export interface RequestContext {
   readonly timeouts: ResolvedTimeouts | undefined;
   /** The timeouts the client's agents watch every request with (those of the client that owns them). */
   readonly agentTimeouts: ResolvedTimeouts | undefined;
-  /** The watcher for a set of timeouts other than the agents' (shared per set, owned by the client). */
-  watcherFor(timeouts: ResolvedTimeouts): TimeoutWatcher;
   readonly budget: RetryBudget | undefined;
 }
 
@@ -70,9 +68,9 @@ async function runAttempts(
   const budget = retry && retry.budget !== false ? ctx.budget : undefined;
   budget?.deposit();
   // Timeouts other than those the agents watch with need agents of their own for this request.
-  const override = timeouts === ctx.agentTimeouts ? undefined : { watcher: timeouts && ctx.watcherFor(timeouts) };
-  const httpAgent = override && agentForAttempt(config.httpAgent || http.globalAgent, override.watcher);
-  const httpsAgent = override && agentForAttempt(config.httpsAgent || https.globalAgent, override.watcher);
+  const override = timeouts !== ctx.agentTimeouts;
+  const httpAgent = override ? agentForAttempt(config.httpAgent || http.globalAgent, timeouts) : undefined;
+  const httpsAgent = override ? agentForAttempt(config.httpsAgent || https.globalAgent, timeouts) : undefined;
   // Headers are copied when something in the pipeline may change them, so every retry starts from
   // the request as it came in. Attempts with a deadline run on copies: axios checks the caller's
   // config for cancellation after the adapter and must not see the deadline's signal.

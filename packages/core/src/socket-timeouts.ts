@@ -7,14 +7,13 @@ import { ConnectTimeoutError, ReadTimeoutError, WriteTimeoutError } from './time
 import type { ResolvedTimeouts } from './timeout-options';
 
 type AddRequest = (this: http.Agent, req: http.ClientRequest, options: object) => void;
-interface RawAgent {
-  readonly agent: http.Agent;
-  readonly addRequest: AddRequest;
-}
-type Agent = http.Agent & { addRequest: AddRequest; [RAW]?: RawAgent };
+type Agent = http.Agent & { addRequest: AddRequest; [WATCHER]?: AgentWatcher };
+type Marked = http.ClientRequest & { [POLICY]?: ResolvedTimeouts | null; [TIMED_OUT]?: TimeoutRecord };
 
-/** The agent and `addRequest` beneath an agent axle watches. */
-const RAW = Symbol('axle.rawAgent');
+/** The watcher of an agent axle watches. */
+const WATCHER = Symbol('axle.watcher');
+/** The timeouts a request was sent with (`null`: none), where they are not the agent's. */
+const POLICY = Symbol('axle.timeouts');
 /** What a request ended with when one of axle's timeouts fired on it. */
 const TIMED_OUT = Symbol('axle.timedOut');
 
@@ -25,38 +24,44 @@ interface TimeoutRecord {
 }
 
 /**
- * axios exposes no request object, so timeouts are put on requests where the agent pools them:
- * `addRequest` sees every request, redirect hops included. `watchAgent` does that for good on an
- * agent the client owns (it changes that agent); for one the caller passed in, it returns a view of
- * it (the pool stays theirs, their object is not changed).
+ * axios exposes no request object, so timeouts are enforced where requests are pooled: the agent.
+ * `watchAgent` puts an {@link AgentWatcher} on an agent the client owns (it changes that agent:
+ * `addRequest` wakes the watcher), or on a view of an agent the caller passed in (their object is
+ * not changed, the pool stays theirs, and only the client's requests are timed). `timeouts` is
+ * what the client's requests get unless one asks for others (`undefined`: none).
  */
-export function watchAgent(agent: http.Agent, watcher: TimeoutWatcher, owned: boolean): http.Agent {
+export function watchAgent(
+  agent: http.Agent,
+  timeouts: ResolvedTimeouts | undefined,
+  owned: boolean,
+): {
+  agent: http.Agent;
+  watcher: AgentWatcher;
+} {
   const target = (owned ? agent : Object.create(agent)) as Agent;
-  const raw = rawOf(agent);
-  target[RAW] = raw;
+  const watcher = new AgentWatcher(agent, owned ? timeouts : undefined);
+  const raw = (agent as Agent).addRequest;
+  target[WATCHER] = watcher;
   target.addRequest = function addRequest(req, options) {
-    watcher.watch(req);
-    raw.addRequest.call(raw.agent, req, options);
+    // A caller's agent may serve others too: only requests marked here are the client's.
+    if (!owned && (req as Marked)[POLICY] === undefined) (req as Marked)[POLICY] = timeouts ?? null;
+    watcher.wake((req as Marked)[POLICY] ?? timeouts);
+    raw.call(agent, req, options);
   };
-  return target;
+  return { agent: target, watcher };
 }
 
 /**
- * A view of `agent` for one attempt whose timeouts differ from the client's: `watcher` replaces
- * whatever the agent was watched with (`undefined`: none, axios's number form owns the request).
+ * A view of a watched `agent` for one attempt whose timeouts differ from the client's
+ * (`undefined`: none, as with axios's number form).
  */
-export function agentForAttempt(agent: http.Agent, watcher: TimeoutWatcher | undefined): http.Agent {
+export function agentForAttempt(agent: http.Agent, timeouts: ResolvedTimeouts | undefined): http.Agent {
   const view = Object.create(agent) as Agent;
-  const raw = rawOf(agent);
   view.addRequest = function addRequest(req, options) {
-    watcher?.watch(req);
-    raw.addRequest.call(raw.agent, req, options);
+    (req as Marked)[POLICY] = timeouts ?? null;
+    (agent as Agent).addRequest(req, options);
   };
   return view;
-}
-
-function rawOf(agent: http.Agent): RawAgent {
-  return (agent as Agent)[RAW] ?? { agent, addRequest: (agent as Agent).addRequest };
 }
 
 /**
@@ -91,79 +96,77 @@ function timeoutError(
 const PHASES: readonly TimeoutKind[] = ['connect', 'write', 'response', 'read'];
 
 interface Watch {
+  req: http.ClientRequest;
   phase: number;
   since: number;
   progress: number;
 }
 
 /**
- * Enforces one set of timeouts on the requests it is given. Requests are not timed one by one:
- * a single interval, running only while requests are in flight, looks at each request's state
- * (connecting, sending, waiting, reading) and byte counters, so a request costs a map entry and a
- * listener rather than timers and listeners per phase. A limit fires between `limit` and
- * `limit + 2 × tick`, where the tick is a tenth of the smallest limit (5 ms to 1 s).
+ * Enforces timeouts on the requests an agent carries. Requests are not timed one by one: an
+ * interval, running only while requests are in flight, walks the agent's active sockets and looks
+ * at the request on each (connecting, sending, waiting, reading) and at byte counters. A request
+ * costs nothing but a field check, which keeps axle's timeouts off the hot path. A limit fires
+ * between `limit` and `limit + 2 × tick`; the tick is a tenth of the smallest limit in use
+ * (5 ms to 1 s).
  *
  * @example
  * ```ts
- * const watcher = new TimeoutWatcher(resolveTimeouts({ connect: 2_000 }));
- * watcher.watch(req); // from an agent's addRequest
- * watcher.stop();     // when the client closes
+ * const { agent, watcher } = watchAgent(new http.Agent({ keepAlive: true }), resolveTimeouts({ connect: 2_000 }), true);
+ * watcher.stop(); // when the client closes
  * ```
  */
-export class TimeoutWatcher {
-  readonly timeouts: ResolvedTimeouts;
-  readonly #tick: number;
-  readonly #inflight = new Map<http.ClientRequest, Watch>();
-  readonly #onClose: (this: http.ClientRequest) => void;
+export class AgentWatcher {
+  readonly #agent: http.Agent;
+  readonly #defaults: ResolvedTimeouts | undefined;
+  readonly #watches = new WeakMap<Socket, Watch>();
   #interval: NodeJS.Timeout | undefined;
+  #tick = 1000;
+  #last: ResolvedTimeouts | undefined;
 
-  constructor(timeouts: ResolvedTimeouts) {
-    this.timeouts = timeouts;
-    const limits = PHASES.map((phase) => timeouts[phase]).filter((ms) => ms > 0);
-    this.#tick = Math.min(1000, Math.max(5, Math.floor(Math.min(...limits, 10_000) / 10)));
-    const inflight = this.#inflight;
-    const self = this;
-    this.#onClose = function onClose() {
-      inflight.delete(this);
-      if (inflight.size === 0) self.#idle();
-    };
+  /** `defaults` apply to requests not marked with timeouts of their own (on an owned agent). */
+  constructor(agent: http.Agent, defaults: ResolvedTimeouts | undefined) {
+    this.#agent = agent;
+    this.#defaults = defaults;
   }
 
-  /** Starts timing `req`; it is forgotten when it closes. */
-  watch(req: http.ClientRequest): void {
-    this.#inflight.set(req, { phase: -1, since: 0, progress: 0 });
-    req.on('close', this.#onClose);
-    if (this.#interval === undefined) {
-      this.#interval = setInterval(() => this.#sweep(), this.#tick);
-      this.#interval.unref();
-    }
+  /** Makes sure the interval runs, often enough for `timeouts`. */
+  wake(timeouts: ResolvedTimeouts | null | undefined): void {
+    if (!timeouts || (this.#interval !== undefined && timeouts === this.#last)) return;
+    this.#last = timeouts;
+    const tick = tickFor(timeouts);
+    if (this.#interval !== undefined && tick >= this.#tick) return;
+    if (this.#interval !== undefined) clearInterval(this.#interval);
+    this.#tick = this.#interval === undefined ? tick : Math.min(tick, this.#tick);
+    this.#interval = setInterval(() => this.#sweep(), this.#tick);
+    this.#interval.unref();
   }
 
-  /** Whether no request is being timed. */
-  get idle(): boolean {
-    return this.#inflight.size === 0;
-  }
-
-  /** Stops the interval and forgets every request (the client is closing). */
+  /** Stops the interval (the client is closing). */
   stop(): void {
-    this.#inflight.clear();
-    this.#idle();
-  }
-
-  #idle(): void {
     if (this.#interval !== undefined) clearInterval(this.#interval);
     this.#interval = undefined;
   }
 
   #sweep(): void {
     const now = performance.now();
-    for (const [req, watch] of this.#inflight) this.#check(req, watch, now);
+    let active = 0;
+    const pools = this.#agent.sockets;
+    for (const name in pools) {
+      for (const socket of pools[name] ?? []) {
+        const req = (socket as { _httpMessage?: Marked })._httpMessage;
+        if (!req) continue;
+        const marked = req[POLICY];
+        const timeouts = marked === undefined ? this.#defaults : marked;
+        if (!timeouts) continue;
+        active += 1;
+        this.#check(socket as Socket, req, timeouts, now);
+      }
+    }
+    if (active === 0) this.stop();
   }
 
-  #check(req: http.ClientRequest, watch: Watch, now: number): void {
-    const socket = req.socket as Socket | null;
-    // Waiting for a pooled socket is not one of these phases.
-    if (!socket) return;
+  #check(socket: Socket, req: Marked, timeouts: ResolvedTimeouts, now: number): void {
     const res = (req as { res?: http.IncomingMessage }).res;
     let phase: number;
     if (
@@ -176,10 +179,9 @@ export class TimeoutWatcher {
     else if (!res.complete) phase = 3;
     else return;
     const counter = phase === 1 ? socket.bytesWritten - socket.writableLength : phase === 3 ? socket.bytesRead : 0;
-    if (phase !== watch.phase) {
-      watch.phase = phase;
-      watch.since = now;
-      watch.progress = counter;
+    const watch = this.#watches.get(socket);
+    if (!watch || watch.req !== req || watch.phase !== phase) {
+      this.#watches.set(socket, { req, phase, since: now, progress: counter });
       return;
     }
     // Bytes moved since the last look, or a body its reader has not drained (the reader's doing,
@@ -189,11 +191,11 @@ export class TimeoutWatcher {
       watch.progress = counter;
       return;
     }
-    const limit = this.timeouts[PHASES[phase] as TimeoutKind];
+    const limit = timeouts[PHASES[phase] as TimeoutKind];
     if (limit === 0 || now - watch.since < limit) return;
-    this.#inflight.delete(req);
+    this.#watches.delete(socket);
     const record: TimeoutRecord = { kind: PHASES[phase] as TimeoutKind, ms: limit };
-    (req as unknown as Record<symbol, TimeoutRecord>)[TIMED_OUT] = record;
+    req[TIMED_OUT] = record;
     const host = req.getHeader('host') ?? req.host;
     const error = timeoutError(record, {
       method: req.method,
@@ -203,4 +205,9 @@ export class TimeoutWatcher {
     if (phase === 3 && res) res.destroy(error);
     else req.destroy(error);
   }
+}
+
+function tickFor(timeouts: ResolvedTimeouts): number {
+  const limits = PHASES.map((phase) => timeouts[phase]).filter((ms) => ms > 0);
+  return Math.min(1000, Math.max(5, Math.floor(Math.min(...limits, 10_000) / 10)));
 }
