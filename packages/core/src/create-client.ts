@@ -15,7 +15,7 @@ import { ConfigurationError } from './configuration-error';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, type ResolvedClientOptions, resolveClientOptions } from './options';
-import { createPipeline, type LayerEntry } from './pipeline';
+import { createPipeline, type LayerEntry, typedFailure } from './pipeline';
 import {
   type CallLayer,
   type ConfigStep,
@@ -248,7 +248,7 @@ function buildClient(
 
   // The response phase: registered first, so it runs before response interceptors the user adds.
   instance.interceptors.response.use(responseHooks.length > 0 ? runResponseHooks : undefined, (error: unknown) => {
-    const typed = axios.isAxiosError(error) ? toClientError(error, error.config) : error;
+    const typed = axios.isAxiosError(error) && error.config ? typedFailure(error, error.config) : error;
     if (typed instanceof HTTPError && !shouldThrow(typed, options.throwHttpErrors)) {
       return responseHooks.length > 0 ? runResponseHooks(typed.response) : typed.response;
     }

@@ -1,5 +1,6 @@
-import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { RequestHook } from './axle-instance';
+import { ClientError } from './client-error';
 import type { AxleEvents } from './events';
 import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
 import { timeoutBehind } from './socket-timeouts';
@@ -39,6 +40,17 @@ export interface Pipeline {
 }
 
 /**
+ * The typed axle error for an axios error that reached a catcher untyped (no call layer typed it):
+ * a timeout of axle's as itself, anything else through `toClientError`. Typed errors,
+ * cancellations and errors of user code pass unchanged.
+ */
+export function typedFailure(error: unknown, config: InternalAxiosRequestConfig): unknown {
+  // What user code (a hook, a middleware, a plugin) threw is theirs and passes as it is.
+  if (error instanceof ClientError || !axios.isAxiosError(error)) return error;
+  return timeoutBehind(error, config) ?? toClientError(error, config);
+}
+
+/**
  * Builds a pipeline from its parts. Work is skipped where a part is empty, so a client with no
  * plugins, hooks or listeners adds two function calls to a request.
  */
@@ -47,10 +59,12 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const hasConfigPhase = configSteps.length > 0 || requestHooks.length > 0;
 
   const compose = (transport: AxiosAdapter): NextAdapter => {
+    // With no layer to see them, failures are typed by whoever catches them first (the retry loop
+    // or the response phase): one promise less per request.
+    if (callLayers.length === 0) return transport as NextAdapter;
     let next: NextAdapter = (config) => {
       try {
         return Promise.resolve(transport(config)).then(undefined, (error: unknown) => {
-          // A timeout of ours surfaces through axios as a reset or an aborted stream: report it as itself.
           throw timeoutBehind(error, config) ?? toClientError(error, config);
         });
       } catch (error) {
@@ -80,7 +94,8 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const response = await call(current);
       events.emit('response', { config: current, response, attempt, durationMs: performance.now() - started });
       return response;
-    } catch (error) {
+    } catch (failure) {
+      const error = typedFailure(failure, current);
       events.emit('error', { config: current, error, attempt, durationMs: performance.now() - started });
       throw error;
     }

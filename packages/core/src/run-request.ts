@@ -4,7 +4,7 @@ import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axio
 import axiosRetry from 'axios-retry';
 import type { AxleEvents } from './events';
 import { isHTTPError, isTimeoutError } from './guards';
-import type { Pipeline } from './pipeline';
+import { type Pipeline, typedFailure } from './pipeline';
 import type { NextAdapter } from './plugin';
 import type { RetryBudget } from './retry-budget';
 import { type ResolvedRetryOptions, type RetryInfo, resolveRetryOptions, retryReason } from './retry-options';
@@ -50,14 +50,13 @@ export function runRequest(
   return runAttempts(config, call, ctx, retry, timeouts);
 }
 
-async function runAttempts(
+function runAttempts(
   config: InternalAxiosRequestConfig,
   call: NextAdapter,
   ctx: RequestContext,
   retry: ResolvedRetryOptions | false,
   timeouts: ResolvedTimeouts | undefined,
 ): Promise<AxiosResponse> {
-  const startedAt = Date.now();
   if (retry && retry.idempotencyKey !== false && !config.headers.has(IDEMPOTENCY_HEADER)) {
     config.headers.set(IDEMPOTENCY_HEADER, retry.idempotencyKey());
   }
@@ -76,40 +75,59 @@ async function runAttempts(
   // config for cancellation after the adapter and must not see the deadline's signal.
   const copyHeaders = retry !== false && ctx.pipeline.mutates;
   const copy = copyHeaders || deadline !== undefined || httpAgent !== undefined;
+  const startedAt = Date.now();
   let lastError: unknown;
 
-  try {
-    for (let attempt = 1; ; attempt++) {
-      let attemptConfig = config;
-      if (copy) {
-        attemptConfig = { ...config, headers: copyHeaders ? new axios.AxiosHeaders(config.headers) : config.headers };
-        if (signal) attemptConfig.signal = signal;
-        if (httpAgent) {
-          attemptConfig.httpAgent = httpAgent;
-          attemptConfig.httpsAgent = httpsAgent;
-        }
-      }
-      try {
-        const response = await ctx.pipeline.attempt(attemptConfig, call, attempt, startedAt);
-        deadline?.coverStream(response);
-        return response;
-      } catch (error) {
-        if (deadline?.fired) throw deadline.error(lastError ?? error);
-        if (!retry || axios.isCancel(error)) throw error;
-        const delay = retryDelay(error, attemptConfig, attempt, retry);
-        if (delay === undefined) throw error;
-        if (deadline?.wouldPass(delay)) throw deadline.error(error);
-        if (budget && !budget.tryWithdraw()) throw error;
-        const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
-        retry.onRetry?.(info);
-        ctx.events.emit('retry', info);
-        lastError = error;
-        await sleep(delay, userSignal, deadline, config);
-      }
+  const configFor = (): InternalAxiosRequestConfig => {
+    if (!copy) return config;
+    const attemptConfig = { ...config, headers: copyHeaders ? new axios.AxiosHeaders(config.headers) : config.headers };
+    if (signal) attemptConfig.signal = signal;
+    if (httpAgent) {
+      attemptConfig.httpAgent = httpAgent;
+      attemptConfig.httpsAgent = httpsAgent;
     }
-  } finally {
-    deadline?.clear();
-  }
+    return attemptConfig;
+  };
+
+  const failed = async (
+    failure: unknown,
+    attemptConfig: InternalAxiosRequestConfig,
+    attempt: number,
+  ): Promise<AxiosResponse> => {
+    const error = typedFailure(failure, attemptConfig);
+    if (deadline?.fired) throw deadline.error(lastError ?? error);
+    if (!retry || axios.isCancel(error)) throw error;
+    const delay = retryDelay(error, attemptConfig, attempt, retry);
+    if (delay === undefined) throw error;
+    if (deadline?.wouldPass(delay)) throw deadline.error(error);
+    if (budget && !budget.tryWithdraw()) throw error;
+    const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
+    retry.onRetry?.(info);
+    ctx.events.emit('retry', info);
+    lastError = error;
+    await sleep(delay, userSignal, deadline, config);
+    return run(attempt + 1);
+  };
+
+  const run = (attempt: number): Promise<AxiosResponse> => {
+    const attemptConfig = configFor();
+    return ctx.pipeline
+      .attempt(attemptConfig, call, attempt, startedAt)
+      .then(undefined, (error: unknown) => failed(error, attemptConfig, attempt));
+  };
+
+  if (!deadline) return run(1);
+  return run(1).then(
+    (response) => {
+      deadline.clear();
+      deadline.coverStream(response);
+      return response;
+    },
+    (error: unknown) => {
+      deadline.clear();
+      throw error;
+    },
+  );
 }
 
 function requestTimeouts(
