@@ -164,7 +164,7 @@ function buildClient(
   const creationConfig = Object.freeze({ ...axiosConfig });
   let closedSelf = false;
   let context: RequestContext | undefined;
-  let cached: { ref: unknown; call: NextAdapter } | undefined;
+  let cached: { ref: unknown; adapter: AxiosAdapter } | undefined;
 
   // Built on first use: plugins are installed after the client object exists.
   const getContext = (): RequestContext => {
@@ -193,12 +193,15 @@ function buildClient(
     return context;
   };
 
-  const callFor = (config: InternalAxiosRequestConfig): NextAdapter => {
+  // The adapter axle puts in place of the one the config names, kept for the last one named.
+  const adapterFor = (config: InternalAxiosRequestConfig): AxiosAdapter => {
     const ref = config.adapter;
-    if (cached !== undefined && cached.ref === ref) return cached.call;
-    const call = getContext().pipeline.compose(axios.getAdapter(ref, config));
-    cached = { ref, call };
-    return call;
+    if (cached !== undefined && cached.ref === ref) return cached.adapter;
+    const ctx = getContext();
+    const call = ctx.pipeline.compose(axios.getAdapter(ref, config));
+    const adapter = ((c: InternalAxiosRequestConfig) => runRequest(c, call, ctx)) as AxiosAdapter;
+    cached = { ref, adapter };
+    return adapter;
   };
 
   // The pipeline's entry. Registered first, so axios runs it last, right before dispatch, after
@@ -223,16 +226,12 @@ function buildClient(
         config.adapter = () => Promise.reject(failure);
         return config;
       }
-      let call: NextAdapter;
       try {
-        call = callFor(config);
+        config.adapter = adapterFor(config);
       } catch (error) {
         const typed = toClientError(error, config);
         config.adapter = () => Promise.reject(typed);
-        return config;
       }
-      const ctx = getContext();
-      config.adapter = ((c: InternalAxiosRequestConfig) => runRequest(c, call, ctx)) as AxiosAdapter;
       return config;
     },
     undefined,

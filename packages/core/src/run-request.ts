@@ -44,8 +44,15 @@ export function runRequest(
   } catch (error) {
     return Promise.reject(error);
   }
-  if (retry === false && timeouts === ctx.agentTimeouts && !timeouts?.total) {
-    return ctx.pipeline.attempt(config, call, 1, Date.now());
+  if (timeouts === ctx.agentTimeouts && !timeouts?.total) {
+    if (retry === false) return ctx.pipeline.attempt(config, call, 1, Date.now());
+    // The common case: nothing to set up unless the first attempt fails.
+    if (retry.budget === false && retry.idempotencyKey === false && !ctx.pipeline.mutates) {
+      const startedAt = Date.now();
+      return ctx.pipeline
+        .attempt(config, call, 1, startedAt)
+        .then(undefined, (error: unknown) => runAttempts(config, call, ctx, retry, timeouts, { error, startedAt }));
+    }
   }
   return runAttempts(config, call, ctx, retry, timeouts);
 }
@@ -56,6 +63,7 @@ function runAttempts(
   ctx: RequestContext,
   retry: ResolvedRetryOptions | false,
   timeouts: ResolvedTimeouts | undefined,
+  first?: { error: unknown; startedAt: number },
 ): Promise<AxiosResponse> {
   if (retry && retry.idempotencyKey !== false && !config.headers.has(IDEMPOTENCY_HEADER)) {
     config.headers.set(IDEMPOTENCY_HEADER, retry.idempotencyKey());
@@ -75,7 +83,7 @@ function runAttempts(
   // config for cancellation after the adapter and must not see the deadline's signal.
   const copyHeaders = retry !== false && ctx.pipeline.mutates;
   const copy = copyHeaders || deadline !== undefined || httpAgent !== undefined;
-  const startedAt = Date.now();
+  const startedAt = first?.startedAt ?? Date.now();
   let lastError: unknown;
 
   const configFor = (): InternalAxiosRequestConfig => {
@@ -116,6 +124,8 @@ function runAttempts(
       .then(undefined, (error: unknown) => failed(error, attemptConfig, attempt));
   };
 
+  // Called after a first attempt that ran on the fast path (no deadline, no copies).
+  if (first) return failed(first.error, config, 1);
   if (!deadline) return run(1);
   return run(1).then(
     (response) => {
