@@ -1,0 +1,79 @@
+// Type expectations, checked by `tsc --noEmit` (npm run typecheck), not run by Jest.
+// A line marked @ts-expect-error fails the type check if it ever starts to compile.
+
+import {
+  type AxleInstance,
+  type ClientErrorJSON,
+  createClient,
+  definePlugin,
+  type HTTPError,
+  isNotFoundError,
+  type RateLimitError,
+  type RetryInfo,
+} from '@axle/core';
+import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { expectTypeOf } from 'expect-type';
+
+const client = createClient({
+  baseURL: 'https://api.example.com',
+  retry: { retries: 2, idempotencyKey: true },
+  timeout: { connect: 1000, total: 5000 },
+  throwHttpErrors: [404],
+});
+
+// The client is an axios instance with additions.
+expectTypeOf(client).toMatchTypeOf<AxiosInstance>();
+expectTypeOf(client.close).returns.toEqualTypeOf<Promise<void>>();
+expectTypeOf(client.extend({ headers: { 'X-A': '1' } })).toEqualTypeOf<AxleInstance>();
+expectTypeOf(client.create()).toEqualTypeOf<AxleInstance>();
+expectTypeOf(client.closed).toEqualTypeOf<boolean>();
+
+// Per-request keys type-check...
+void client.get('/u', { retry: false });
+void client.get('/u', { retry: 3 });
+void client.get('/u', { retry: { retries: 1, methods: ['GET'] } });
+void client.post('/u', {}, { throwHttpErrors: false });
+void client.request({ url: '/u', retry: { onRetry: (info) => expectTypeOf(info).toEqualTypeOf<RetryInfo>() } });
+
+// ...and misspelled or mistyped ones do not.
+// @ts-expect-error `retyr` is not an option
+void client.get('/u', { retyr: false });
+// @ts-expect-error retry takes false, a number or options
+void client.get('/u', { retry: 'yes' });
+// @ts-expect-error `retries` belongs inside `retry`
+void client.get('/u', { retry: { retires: 2 } });
+// @ts-expect-error `baseUrl` is not an option (it is `baseURL`)
+createClient({ baseUrl: 'https://api.example.com' });
+// @ts-expect-error timeout objects take known phases only
+createClient({ timeout: { conect: 1 } });
+
+// Hooks that only change things in place need not return anything.
+function addTenant(config: InternalAxiosRequestConfig): void {
+  config.headers.set('X-Tenant', 'acme');
+}
+createClient({ hooks: { request: [addTenant], response: [(response: AxiosResponse) => void response.status] } });
+
+// Events are typed by name.
+client.events.on('retry', (info) => expectTypeOf(info.reason).toEqualTypeOf<number | string>());
+client.events.on('response', ({ response, durationMs }) => {
+  expectTypeOf(response).toEqualTypeOf<AxiosResponse>();
+  expectTypeOf(durationMs).toEqualTypeOf<number>();
+});
+// @ts-expect-error no such event
+client.events.on('responded', () => undefined);
+
+// Guards narrow; errors stay AxiosErrors.
+declare const err: unknown;
+if (isNotFoundError(err)) {
+  expectTypeOf(err.status).toEqualTypeOf<number>();
+  expectTypeOf(err.toJSON()).toEqualTypeOf<ClientErrorJSON>();
+}
+declare const limited: RateLimitError;
+expectTypeOf(limited.retryAfter).toEqualTypeOf<number | undefined>();
+expectTypeOf(limited).toMatchTypeOf<HTTPError>();
+expectTypeOf(axios.isAxiosError(limited)).toEqualTypeOf<boolean>();
+
+// A plugin is checked by definePlugin.
+definePlugin({ name: 'x', role: 'cache', install: () => undefined });
+// @ts-expect-error unknown role
+definePlugin({ name: 'x', role: 'kache', install: () => undefined });
