@@ -16,14 +16,7 @@ import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, type ResolvedClientOptions, resolveClientOptions } from './options';
 import { createPipeline, type LayerEntry, typedFailure } from './pipeline';
-import {
-  type CallLayer,
-  type ConfigStep,
-  type NextAdapter,
-  PLUGIN_ROLES,
-  type PluginDispose,
-  type PluginRole,
-} from './plugin';
+import { type CallLayer, type ConfigStep, PLUGIN_ROLES, type PluginDispose, type PluginRole } from './plugin';
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
 import { type RequestContext, runRequest } from './run-request';
@@ -80,7 +73,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     events: createEvents(),
     configSteps: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
-    budget: options.retry && options.retry.budget ? new RetryBudget(options.retry.budget) : undefined,
+    budget: options.retry && options.retry.budget !== false ? new RetryBudget(options.retry.budget) : undefined,
     watchers: [],
     closed: false,
   };

@@ -198,7 +198,6 @@ describe('retry', () => {
 describe('every attempt goes through the pipeline again', () => {
   it('credentials and request hooks run per attempt with its number; user response interceptors run once', async () => {
     scripts.set('/again', [503, 503, 200]);
-    const tokens: string[] = [];
     let issued = 0;
     const auth = definePlugin({
       name: 'rotating-token',
