@@ -120,7 +120,7 @@ describe('close()', () => {
 
 describe('typed errors from real requests', () => {
   it('404 → NotFoundError, 500 → ServerError, refused → ConnectionError', async () => {
-    const api = createClient({ baseURL: server.url });
+    const api = createClient({ baseURL: server.url, retry: false });
     await expect(api.get('/x?status=404')).rejects.toBeInstanceOf(NotFoundError);
     await expect(api.get('/x?status=500')).rejects.toBeInstanceOf(ServerError);
     await expect(api.get('http://127.0.0.1:1/')).rejects.toBeInstanceOf(ConnectionError);
@@ -128,12 +128,12 @@ describe('typed errors from real requests', () => {
   });
 
   it('throwHttpErrors: false resolves every status; a list resolves only those', async () => {
-    const api = createClient({ baseURL: server.url, throwHttpErrors: false });
+    const api = createClient({ baseURL: server.url, throwHttpErrors: false, retry: false });
     expect((await api.get('/x?status=503')).status).toBe(503);
     await expect(api.get('/x?status=503', { throwHttpErrors: true })).rejects.toBeInstanceOf(ServerError);
     await api.close();
 
-    const listed = createClient({ baseURL: server.url, throwHttpErrors: [404] });
+    const listed = createClient({ baseURL: server.url, throwHttpErrors: [404], retry: false });
     expect((await listed.get('/x?status=404')).status).toBe(404);
     await expect(listed.get('/x?status=500')).rejects.toBeInstanceOf(ServerError);
     expect((await listed.get('/x?status=500', { throwHttpErrors: (s) => s !== 500 })).status).toBe(500);
