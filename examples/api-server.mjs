@@ -6,6 +6,10 @@
  *   GET  /books/:id                 one book, or 404 with a JSON error body
  *   POST /books                     echoes the JSON book back with an id: 201 and a `Location` header (nothing is stored)
  *   GET  /flaky                     503 for the first 2 calls of every 3, then 200 (2 failures, 1 success, repeat)
+ *   GET  /busy                      429 with `Retry-After: 1` to every other call (1st, 3rd, ...), 200 to the others
+ *   GET  /status/:code?retry_after=N always answers `code` (400-599), with `Retry-After: N` when retry_after is given
+ *   POST /orders                    the first attempt of each order gets 503; a repeat with the same `Idempotency-Key`
+ *                                   gets 201 and the order, echoing the key (without a key, every POST is a new order)
  *   GET  /limited                   token bucket (3 tokens, 1 token per second): 429 with `Retry-After: 1` when empty
  *   GET  /me                        needs `Authorization: Bearer demo-token`, 401 otherwise
  *   GET  /slow?ms=200               answers after ~200 ms
@@ -43,6 +47,8 @@ import http from 'node:http';
  * @property {string} [token]                  the bearer token /me accepts; default 'demo-token'
  * @property {number} [flakyFailures]          failures at the start of each /flaky cycle; default 2
  * @property {number} [flakyCycle]             length of a /flaky cycle; default 3
+ * @property {number} [busyRetryAfter]         the `Retry-After` (seconds) of /busy's 429s; default 1
+ * @property {number} [orderFailures]          503s each order (each Idempotency-Key) gets first on POST /orders; default 1
  * @property {number} [rateLimitCapacity]      /limited bucket size; default 3
  * @property {number} [rateLimitRefillPerSecond] /limited refill rate; default 1
  * @property {number} [slowMs]                 default delay of /slow; default 200
@@ -75,6 +81,8 @@ export async function startDemoApi(options = {}) {
     token = 'demo-token',
     flakyFailures = 2,
     flakyCycle = 3,
+    busyRetryAfter = 1,
+    orderFailures = 1,
     rateLimitCapacity = 3,
     rateLimitRefillPerSecond = 1,
     slowMs = 200,
@@ -84,6 +92,10 @@ export async function startDemoApi(options = {}) {
   const stats = { total: 0, routes: {}, statuses: {} };
   const timers = new Set();
   let flakyCalls = 0;
+  let busyCalls = 0;
+  /** POST /orders: attempts and the created order, by Idempotency-Key. */
+  const orders = new Map();
+  let nextOrderId = 1;
   const bucket = { tokens: rateLimitCapacity, updatedAt: performance.now() };
   let baseUrl = '';
 
@@ -163,6 +175,75 @@ export async function startDemoApi(options = {}) {
     send(res, 200, { ok: true, call: flakyCalls });
   };
 
+  /** GET /busy: a deterministic rate limit, 429 with `Retry-After` to every other call, starting with the first. */
+  const busy = (res) => {
+    busyCalls += 1;
+    if (busyCalls % 2 === 1) {
+      fail(res, 429, 'rate_limited', `busy (call ${busyCalls}); try again in ${busyRetryAfter} s`, {
+        'Retry-After': busyRetryAfter,
+      });
+      return;
+    }
+    send(res, 200, { ok: true, call: busyCalls });
+  };
+
+  /** GET /status/:code: always that status, with `Retry-After` when the query has `retry_after`. */
+  const status = (res, codeText, query) => {
+    const code = Number(codeText);
+    if (!/^\d{3}$/.test(codeText) || code < 400 || code > 599) {
+      fail(res, 400, 'bad_request', `/status/:code takes a status from 400 to 599, got ${codeText}`);
+      return;
+    }
+    const retryAfter = query.get('retry_after');
+    if (retryAfter !== null && positiveInt(retryAfter) === undefined && retryAfter !== '0') {
+      fail(res, 400, 'bad_request', `retry_after must be a whole number of seconds, got ${retryAfter}`);
+      return;
+    }
+    const headers = retryAfter === null ? {} : { 'Retry-After': retryAfter };
+    fail(res, code, `status_${code}`, `answered ${code}, as the URL asked`, headers);
+  };
+
+  /**
+   * POST /orders: an order service whose first attempt at each order fails (as if the order was lost
+   * on the way back). The server knows a repeat only by its `Idempotency-Key`: a repeat gets 201 and
+   * the order, and later repeats get the same order again, never a second one.
+   */
+  const createOrder = async (req, res) => {
+    let text;
+    try {
+      text = await readBody(req);
+    } catch (error) {
+      fail(res, 413, 'too_large', error instanceof Error ? error.message : String(error), { Connection: 'close' });
+      return;
+    }
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      fail(res, 400, 'invalid_json', 'the request body is not valid JSON');
+      return;
+    }
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') {
+      fail(
+        res,
+        503,
+        'unavailable',
+        'order not taken (no Idempotency-Key, so this is a new order, and a first attempt)',
+      );
+      return;
+    }
+    const entry = orders.get(key) ?? { attempts: 0, order: undefined };
+    orders.set(key, entry);
+    entry.attempts += 1;
+    if (entry.order === undefined && entry.attempts <= orderFailures) {
+      fail(res, 503, 'unavailable', `order not taken (attempt ${entry.attempts} with Idempotency-Key ${key})`);
+      return;
+    }
+    entry.order ??= { id: nextOrderId++, ...body };
+    send(res, 201, { order: entry.order, idempotencyKey: key, attempts: entry.attempts });
+  };
+
   /**
    * GET /limited: a token bucket. `X-RateLimit-Reset` is the number of seconds until the bucket is
    * full again (a delta, like the IETF RateLimit headers; some APIs send an epoch time instead).
@@ -225,6 +306,7 @@ export async function startDemoApi(options = {}) {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const bookMatch = /^\/books\/([^/]+)$/.exec(path);
+    const statusMatch = /^\/status\/([^/]+)$/.exec(path);
 
     if (method === 'GET' && path === '/books') {
       count('GET /books');
@@ -240,6 +322,15 @@ export async function startDemoApi(options = {}) {
     } else if (method === 'GET' && path === '/flaky') {
       count('GET /flaky');
       flaky(res);
+    } else if (method === 'GET' && path === '/busy') {
+      count('GET /busy');
+      busy(res);
+    } else if (method === 'GET' && statusMatch) {
+      count('GET /status/:code');
+      status(res, statusMatch[1], url.searchParams);
+    } else if (method === 'POST' && path === '/orders') {
+      count('POST /orders');
+      await createOrder(req, res);
     } else if (method === 'GET' && path === '/limited') {
       count('GET /limited');
       limited(res);

@@ -20,7 +20,9 @@ import {
   isServerError,
   isTimeoutError,
   NotFoundError,
+  ReadTimeoutError,
   redactHeaders,
+  TimeoutError,
   VERSION,
 } from '@axle/core';
 import { startDemoApi } from './api-server.mjs';
@@ -85,6 +87,21 @@ async function failureOf(promise) {
 /** "GET /books/1" from a request config (method upper case, URL as the caller wrote it). */
 function describeRequest(config) {
   return `${String(config.method).toUpperCase()} ${config.url}`;
+}
+
+/**
+ * Prints every retry the client announces: `events.on('retry')` fires after an attempt fails and
+ * before the wait. Returns the function that stops it.
+ */
+function watchRetries(client) {
+  return client.events.on('retry', ({ attempt, delay, reason, config }) => {
+    const key = config.headers.get('Idempotency-Key');
+    say(
+      `[retry] attempt ${attempt} failed (${reason}); attempt ${attempt + 1} in ${ms(delay)}` +
+        (key ? `, Idempotency-Key ${key}` : ''),
+      '  ',
+    );
+  });
 }
 
 /** Milliseconds, rounded for display. */
@@ -206,10 +223,13 @@ const sections = [
     title: 'Rate limits: RateLimitError and retryAfter',
     why: "A 429 becomes a RateLimitError; err.retryAfter is the server's Retry-After header, in seconds.",
     async run({ api }) {
-      say('/limited allows 3 requests, then refills 1 request per second. Four calls in a row:');
+      say(
+        '/limited allows 3 requests, then refills 1 request per second. Four calls in a row, each with { retry: false }',
+      );
+      say('(retries are on by default and would wait out Retry-After by themselves: see "Retries" below):');
       for (let call = 1; call <= 4; call++) {
         try {
-          const response = await api.get('/limited');
+          const response = await api.get('/limited', { retry: false });
           say(
             `call ${call}: ${response.status}, X-RateLimit-Remaining: ${response.headers['x-ratelimit-remaining']}`,
             '  ',
@@ -228,7 +248,7 @@ const sections = [
           );
           say(`waiting ${err.retryAfter} s as the server asked, then calling again...`, '    ');
           await sleep((err.retryAfter ?? 1) * 1000);
-          const again = await api.get('/limited');
+          const again = await api.get('/limited', { retry: false });
           say(`call ${call + 1}: ${again.status}`, '  ');
         }
       }
@@ -265,13 +285,16 @@ const sections = [
   },
 
   {
-    title: 'Server errors: ServerError (axle does not retry by itself)',
-    why: 'A 5xx becomes a ServerError. Nothing is retried unless you ask: that will be the `retry` option.',
+    title: 'Server errors: ServerError',
+    why: 'A 5xx becomes a ServerError: isServerError(err) is true for every status from 500 to 599.',
     async run({ api, server }) {
-      say('/flaky fails 2 calls out of every 3 (503, 503, 200, then again). Three calls in a row:');
+      say(
+        '/flaky fails 2 calls out of every 3 (503, 503, 200, then again). Three calls in a row, with { retry: false }',
+      );
+      say('(retries are on by default and would turn the 503s into one silent 200: see "Retries" below):');
       for (let call = 1; call <= 3; call++) {
         try {
-          const response = await api.get('/flaky');
+          const response = await api.get('/flaky', { retry: false });
           say(`call ${call}: ${response.status} ${JSON.stringify(response.data)}`, '  ');
         } catch (err) {
           if (!isServerError(err)) throw err;
@@ -279,17 +302,93 @@ const sections = [
           show('err.message', err.message, '    ');
         }
       }
-      say(`The server saw ${server.stats.routes['GET /flaky']} requests to /flaky: one per call, no hidden retries.`);
+      say(
+        `The server saw ${server.stats.routes['GET /flaky']} requests to /flaky: one per call, as retry: false asked.`,
+      );
     },
   },
 
-  // ── RETRY SECTION GOES HERE ──────────────────────────────────────────────────────────────────────
-  // Once `createClient({ retry: { retries, ... } })` lands in @axle/core, add a section here, e.g.
-  // "Retries: the flaky route succeeds in one call". The section above leaves /flaky at the start
-  // of a cycle (503, 503, 200), so `retry: { retries: 2 }` should turn one `api.get('/flaky')` into
-  // a 200 while `server.stats.routes['GET /flaky']` grows by 3, and the `request` event reports
-  // attempts 1, 2, 3. Show a run out of retries too (`retries: 1` -> ServerError after 2 attempts).
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────
+  {
+    title: 'Retries: backoff, Retry-After and idempotency keys',
+    why: 'Failed idempotent requests are retried, 3 times by default, with backoff; `retry` tunes it per client or request.',
+    async run({ api, server }) {
+      const seen = (route) => server.stats.routes[route] ?? 0;
+      say("const off = api.events.on('retry', ({ attempt, delay, reason }) => ...) prints each retry as [retry].");
+      const off = watchRetries(api);
+      try {
+        say('The defaults: 3 retries of GET, HEAD, OPTIONS, PUT and DELETE on 408, 429, 500, 502, 503 and 504 or a');
+        say(
+          'network error, after a random wait below 200 ms, 400 ms, 800 ms. The demo uses baseDelay: 20 to be quick.',
+        );
+        say();
+
+        say('GET /flaky (503, 503, 200) with { retry: { baseDelay: 20 } }:');
+        let before = seen('GET /flaky');
+        const flaky = await api.get('/flaky', { retry: { baseDelay: 20 } });
+        say(`-> ${flaky.status} ${JSON.stringify(flaky.data)}, one call for the caller`);
+        show('response.config.axle.attempt', `${flaky.config.axle.attempt} (the attempt that succeeded)`);
+        show('requests the server saw', seen('GET /flaky') - before);
+
+        say('GET /status/503 (always 503) with { retry: { retries: 1, baseDelay: 20 } }:');
+        before = seen('GET /status/:code');
+        const down = await failureOf(api.get('/status/503', { retry: { retries: 1, baseDelay: 20 } }));
+        say(
+          `-> ${down.name} (${down.status}) from attempt ${down.config.axle.attempt}: out of retries, the last error is thrown`,
+        );
+        show('requests the server saw', seen('GET /status/:code') - before);
+        say();
+
+        say('POST is not idempotent: sent twice, it could place two orders. POST /orders fails the first attempt of');
+        say('each order, and can only tell a repeat from a new order by its Idempotency-Key.');
+        before = seen('POST /orders');
+        const lost = await failureOf(api.post('/orders', { book: 7, copies: 1 }));
+        say('api.post(/orders, order)');
+        say(`-> ${lost.name} (${lost.status}), not retried: the server saw ${seen('POST /orders') - before} request`);
+        show('server said', lost.response.data.message);
+        say('api.post(/orders, order, { retry: { idempotencyKey: true, baseDelay: 20 } })');
+        before = seen('POST /orders');
+        const placed = await api.post(
+          '/orders',
+          { book: 7, copies: 1 },
+          { retry: { idempotencyKey: true, baseDelay: 20 } },
+        );
+        const sentKey = placed.config.headers.get('Idempotency-Key');
+        say(
+          `-> ${placed.status} on attempt ${placed.config.axle.attempt}; the server saw ${seen('POST /orders') - before} requests`,
+        );
+        show('data', placed.data);
+        show(
+          'same key on every attempt',
+          `${placed.data.idempotencyKey === sentKey && placed.data.attempts === 2} (the server got ${sentKey} ${placed.data.attempts} times)`,
+        );
+        say();
+
+        say('GET /busy answers 429 with Retry-After: 1, then 200. With the default retry:');
+        before = seen('GET /busy');
+        let started = performance.now();
+        const busy = await api.get('/busy');
+        say(
+          `-> ${busy.status} on attempt ${busy.config.axle.attempt} after ${ms(performance.now() - started)}: ` +
+            "the wait was the server's Retry-After, not axle's backoff",
+        );
+        show('requests the server saw', seen('GET /busy') - before);
+
+        say(
+          'GET /status/429?retry_after=3600: an hour is more than maxRetryAfter (default 60000 ms), so no wait at all:',
+        );
+        before = seen('GET /status/:code');
+        started = performance.now();
+        const limited = await failureOf(api.get('/status/429?retry_after=3600'));
+        say(
+          `-> ${limited.name} after ${ms(performance.now() - started)}, isRateLimitError: ${isRateLimitError(limited)}`,
+        );
+        show('err.retryAfter', `${limited.retryAfter} (seconds: yours to act on, e.g. schedule the job for later)`);
+        show('requests the server saw', seen('GET /status/:code') - before);
+      } finally {
+        off();
+      }
+    },
+  },
 
   {
     title: 'Middleware: code around every call',
@@ -319,19 +418,49 @@ const sections = [
   },
 
   {
-    title: 'Timeouts: TimeoutError',
-    why: "axios's `timeout` option (ms) still applies; when it fires, the request rejects with a TimeoutError.",
-    async run({ api }) {
-      say('GET /slow (answers after ~200 ms) with { timeout: 100 }');
-      const err = await failureOf(api.get('/slow', { timeout: 100 }));
+    title: 'Timeouts: one per phase, and a deadline over every attempt',
+    why: "A number keeps axios's meaning; { connect, response, read, write, total } limits each phase with its own error.",
+    async run({ api, server }) {
+      say('retry: false on the first two: a GET that times out is retried by default, which would repeat it 3 times.');
+      say('GET /slow (answers after ~200 ms) with { timeout: 100, retry: false }, the number form:');
+      const err = await failureOf(api.get('/slow', { timeout: 100, retry: false }));
       say(`-> ${err.name} (isTimeoutError: ${isTimeoutError(err)}, code ${err.code})`);
       show('err.message', err.message);
+
+      say('GET /slow with { timeout: { response: 100 }, retry: false }: 100 ms from sending to the response headers:');
+      const read = await failureOf(api.get('/slow', { timeout: { response: 100 }, retry: false }));
+      say(
+        `-> ${read.name} (instanceof ReadTimeoutError ${read instanceof ReadTimeoutError}, ` +
+          `TimeoutError ${read instanceof TimeoutError}, code ${read.code})`,
+      );
+      show('err.message', read.message);
+      say('(connect, read and write give ConnectTimeoutError, ReadTimeoutError and WriteTimeoutError the same way)');
+      say();
+
+      say('total bounds the whole call: every attempt and every wait. GET /status/503 (always 503) with');
+      say(
+        '{ timeout: { total: 300 }, retry: { retries: 10, delay: () => 200 } } (a fixed wait, for a repeatable run):',
+      );
+      const off = watchRetries(api);
+      const before = server.stats.routes['GET /status/:code'] ?? 0;
+      const started = performance.now();
+      const late = await failureOf(
+        api.get('/status/503', { timeout: { total: 300 }, retry: { retries: 10, delay: () => 200 } }),
+      ).finally(off);
+      const elapsed = performance.now() - started;
+      const attempts = (server.stats.routes['GET /status/:code'] ?? 0) - before;
+      say(`-> ${late.name} after ${ms(elapsed)} (isTimeoutError: ${isTimeoutError(late)})`);
+      show('err.message', late.message);
+      show('err.cause', `${late.cause.name} (${late.cause.status}), the last attempt's error`);
+      show('requests the server saw', attempts);
+      say(`Attempt ${attempts} failed at ${ms(elapsed)}; attempt ${attempts + 1} could not begin before the deadline,`);
+      say('so axle threw at once, with retries to spare. (The message says "exceeded": read it as "cannot be met".)');
     },
   },
 
   {
     title: 'Events: watch every request',
-    why: "client.events.on('request' | 'response' | 'error', listener) sees each attempt; on() returns an unsubscribe.",
+    why: "client.events.on('request' | 'response' | 'error' | 'retry', listener) sees each attempt; on() returns an unsubscribe.",
     async run({ api }) {
       const counts = { request: 0, response: 0, error: 0 };
       const unsubscribe = [
