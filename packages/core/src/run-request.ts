@@ -107,13 +107,18 @@ function runAttempts(
     if (!retry || axios.isCancel(error)) throw error;
     const delay = retryDelay(error, attemptConfig, attempt, retry);
     if (delay === undefined) throw error;
-    if (deadline?.wouldPass(delay)) throw deadline.error(error);
+    if (deadline?.wouldPass(delay)) throw deadline.error(error, delay);
     if (budget && !budget.tryWithdraw()) throw error;
     const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
     retry.onRetry?.(info);
     ctx.events.emit('retry', info);
     lastError = error;
-    await sleep(delay, userSignal, deadline, config);
+    try {
+      await sleep(delay, userSignal, deadline, config);
+    } catch (interrupted) {
+      // The deadline can still fire during the wait (timers and Date.now() disagree near it).
+      throw deadline?.fired ? deadline.error(error) : interrupted;
+    }
     return run(attempt + 1);
   };
 
@@ -224,8 +229,13 @@ class Deadline {
     return this.#controller?.signal;
   }
 
-  error(cause: unknown): TimeoutError {
-    return new TimeoutError(`Request exceeded its total deadline of ${this.#ms} ms`, {
+  /** The deadline's error; with `delay`, the retry that would have waited that long could not start in time. */
+  error(cause: unknown, delay?: number): TimeoutError {
+    const message =
+      delay === undefined
+        ? `Request exceeded its total deadline of ${this.#ms} ms`
+        : `Request cannot finish within its total deadline of ${this.#ms} ms (the next retry would start in ${delay} ms)`;
+    return new TimeoutError(message, {
       config: this.#config,
       code: 'ETIMEDOUT',
       cause,

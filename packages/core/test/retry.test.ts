@@ -270,10 +270,39 @@ describe('total deadline', () => {
     const error = await api.get('/slow-fail').catch((e: unknown) => e);
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).message).toContain('total deadline of 500 ms');
+    expect((error as TimeoutError).message).toContain(
+      'within its total deadline of 500 ms (the next retry would start in 200 ms)',
+    );
     expect((error as TimeoutError).cause).toBeInstanceOf(ServerError);
     expect(elapsed).toBeLessThan(650);
     expect(hits.get('/slow-fail')).toBeLessThanOrEqual(3);
+    await api.close();
+  });
+});
+
+describe('total deadline during a backoff wait', () => {
+  it('fails with the deadline error, the last attempt error as cause', async () => {
+    scripts.set('/wait-deadline', [503, 503, 503]);
+    // Make the clock claim, just once, that there is time for the wait, so the deadline fires
+    // during it: the race that timers and Date.now() can produce near the deadline.
+    const realNow = Date.now.bind(Date);
+    const api = createClient({
+      baseURL: server.url,
+      timeout: { total: 100 },
+      retry: {
+        retries: 2,
+        delay: () => {
+          jest.spyOn(Date, 'now').mockImplementationOnce(() => realNow() - 10_000);
+          return 300;
+        },
+      },
+    });
+    const started = performance.now();
+    const error = await api.get('/wait-deadline').catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toContain('exceeded its total deadline of 100 ms');
+    expect((error as TimeoutError).cause).toBeInstanceOf(ServerError);
     await api.close();
   });
 });
