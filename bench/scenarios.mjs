@@ -1,5 +1,6 @@
 // The clients the benchmark compares. Add an entry to SCENARIOS to benchmark another setup
-// (a retry layer, a breaker, a limiter, a cache, logging...); see README.md.
+// (a breaker, a limiter, a cache, logging...); see README.md. The acceptance rules that compare
+// scenarios are in `ACCEPTANCE` in report.mjs.
 import http from 'node:http';
 import { createClient } from '@axle/core';
 import axios from 'axios';
@@ -40,9 +41,24 @@ export const SCENARIOS = [
   },
   {
     name: 'createClient()',
-    description: 'createClient({ baseURL }) from @axle/core, no plugins (owns its keep-alive agents)',
+    description:
+      'createClient({ baseURL }) from @axle/core with its defaults (retries and split timeouts on), ' +
+      'no plugins (owns its keep-alive agents)',
     make(baseURL) {
       const client = createClient({ baseURL });
+      return {
+        request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'createClient({ retry: false })',
+    description:
+      'createClient({ baseURL, retry: false }): no retry layer, otherwise the same defaults as createClient() ' +
+      '(split timeouts on); the server never fails, so createClient() against it is the cost of the retry layer',
+    make(baseURL) {
+      const client = createClient({ baseURL, retry: false });
       return {
         request: () => client.get(PATH),
         close: () => client.close(),
