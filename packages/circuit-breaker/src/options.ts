@@ -1,0 +1,289 @@
+import { type CircuitBreakerOpenError, ConfigurationError } from '@axle/core';
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { isErrorClass } from './classify-outcome';
+
+/** An error class whose instances (and subclasses') do not count, e.g. `ValidationError`. */
+// biome-ignore lint/suspicious/noExplicitAny: a constructor type must accept any arguments to match every error class
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/** A predicate: `true` means the error does not count. */
+export type ErrorPredicate = (error: unknown) => boolean;
+
+/**
+ * Answers a request the breaker rejected, instead of the `CircuitBreakerOpenError`.
+ *
+ * @example
+ * ```ts
+ * const fallback: CircuitBreakerFallback = (config) => ({
+ *   data: [], status: 200, statusText: 'OK (fallback)', headers: {}, config,
+ * });
+ * ```
+ */
+export type CircuitBreakerFallback = (
+  config: InternalAxiosRequestConfig,
+  error: CircuitBreakerOpenError,
+) => AxiosResponse | Promise<AxiosResponse>;
+
+/**
+ * Options of `circuitBreaker()`. Every duration is in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: CircuitBreakerOptions = { failureThreshold: 5, resetTimeout: 30_000, successThreshold: 2 };
+ * ```
+ */
+export interface CircuitBreakerOptions {
+  /**
+   * Consecutive failures that open the breaker. Default `5`; off by default when
+   * `failureRateThreshold` is given (give both to trip on whichever is reached first).
+   */
+  failureThreshold?: number;
+  /**
+   * Opens the breaker when the share of failures among counted calls in the last
+   * `samplingDuration` reaches this fraction (`0.5` = 50 %), once at least `minimumThroughput`
+   * calls were counted. Default: not used.
+   */
+  failureRateThreshold?: number;
+  /** The sliding window of `failureRateThreshold` and of `metrics.failureRate`. Default `60_000`. */
+  samplingDuration?: number;
+  /**
+   * Counted calls the window must hold before `failureRateThreshold` can trip, so one failure at
+   * low traffic does not open the breaker. Default `10`. Only with `failureRateThreshold`.
+   */
+  minimumThroughput?: number;
+  /** Successful probes in half-open needed to close. Default `2` (at most `halfOpenMaxCalls`). */
+  successThreshold?: number;
+  /** Time the breaker stays open before it lets probes through (half-open). Default `30_000`. */
+  resetTimeout?: number;
+  /**
+   * The probe budget: exactly this many calls pass while half-open; the rest are rejected. A probe
+   * whose outcome does not count (an excluded error, a cancellation) gives its permit back.
+   * Default `3` (at least `successThreshold`).
+   */
+  halfOpenMaxCalls?: number;
+  /**
+   * Errors that count neither as failures nor as successes: error classes (matched with
+   * `instanceof`, subclasses included) or predicates. Default `[]`.
+   */
+  excludedErrors?: readonly (ErrorClass | ErrorPredicate)[];
+  /**
+   * HTTP statuses that count as failures, 500 to 599. Default `[500, 502, 503, 504]`. Connection
+   * errors and timeouts always count (exclude them with `excludedErrors`); 4xx never counts.
+   */
+  includedStatusCodes?: readonly number[];
+  /** Answers rejected requests instead of throwing `CircuitBreakerOpenError`. Default: none. */
+  fallback?: CircuitBreakerFallback;
+  /** One breaker per origin (`https://api.example.com:443`) instead of one per client. Default `false`. */
+  perHost?: boolean;
+  /** With `perHost`: breakers kept at most; the least recently used is dropped. Default `1000`. */
+  maxHosts?: number;
+}
+
+/** Options with every default applied, as the breaker uses them. */
+export interface ResolvedCircuitBreakerOptions {
+  /** `undefined` when consecutive failures do not trip the breaker. */
+  readonly failureThreshold: number | undefined;
+  /** `undefined` when the failure rate does not trip the breaker. */
+  readonly failureRateThreshold: number | undefined;
+  readonly samplingDuration: number;
+  readonly minimumThroughput: number;
+  readonly successThreshold: number;
+  readonly resetTimeout: number;
+  readonly halfOpenMaxCalls: number;
+  readonly excludedErrors: readonly (ErrorClass | ErrorPredicate)[];
+  readonly includedStatusCodes: ReadonlySet<number>;
+  readonly fallback: CircuitBreakerFallback | undefined;
+  readonly perHost: boolean;
+  readonly maxHosts: number;
+}
+
+/** The defaults, as documented on {@link CircuitBreakerOptions}. */
+export const DEFAULT_CIRCUIT_BREAKER_OPTIONS = Object.freeze({
+  failureThreshold: 5,
+  samplingDuration: 60_000,
+  minimumThroughput: 10,
+  successThreshold: 2,
+  resetTimeout: 30_000,
+  halfOpenMaxCalls: 3,
+  includedStatusCodes: Object.freeze([500, 502, 503, 504]),
+  perHost: false,
+  maxHosts: 1000,
+});
+
+const KNOWN_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
+  'failureThreshold',
+  'failureRateThreshold',
+  'samplingDuration',
+  'minimumThroughput',
+  'successThreshold',
+  'resetTimeout',
+  'halfOpenMaxCalls',
+  'excludedErrors',
+  'includedStatusCodes',
+  'fallback',
+  'perHost',
+  'maxHosts',
+];
+
+const normalise = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+const NORMALISED = new Map(KNOWN_KEYS.map((key) => [normalise(key), key]));
+// The specification's Python names that are not a plain snake_case of ours.
+const ALIASES = new Map<string, keyof CircuitBreakerOptions>([
+  ['excludedexceptions', 'excludedErrors'],
+  ['failurerate', 'failureRateThreshold'],
+  ['halfopenmaxrequests', 'halfOpenMaxCalls'],
+]);
+
+/**
+ * Checks `circuitBreaker()` options and applies the defaults. Every problem throws a
+ * `ConfigurationError` naming the option (`circuitBreaker.resetTimeout`) and what would be valid,
+ * when the breaker is created rather than on the first request.
+ *
+ * Defaults: `failureThreshold: 5` (off when only `failureRateThreshold` is given),
+ * `samplingDuration: 60_000`, `minimumThroughput: 10`, `successThreshold: 2`,
+ * `resetTimeout: 30_000`, `halfOpenMaxCalls: 3`, `includedStatusCodes: [500, 502, 503, 504]`,
+ * `perHost: false`, `maxHosts: 1000`.
+ *
+ * @example
+ * ```ts
+ * resolveCircuitBreakerOptions({ failureRateThreshold: 50 });
+ * // ConfigurationError: circuitBreaker.failureRateThreshold must be a fraction above 0 and at most 1 (0.5 for 50 %); got number 50
+ * ```
+ */
+export function resolveCircuitBreakerOptions(options?: CircuitBreakerOptions): ResolvedCircuitBreakerOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigurationError(`circuitBreaker options must be an object; got ${describe(options)}`, {
+      option: 'circuitBreaker',
+    });
+  }
+  for (const key of Object.keys(options)) {
+    if ((KNOWN_KEYS as readonly string[]).includes(key)) continue;
+    const known = NORMALISED.get(normalise(key)) ?? ALIASES.get(normalise(key));
+    throw new ConfigurationError(
+      known
+        ? `Unknown circuitBreaker option "${key}": did you mean "${known}"?`
+        : `Unknown circuitBreaker option "${key}"; valid options are ${KNOWN_KEYS.join(', ')}`,
+      { option: `circuitBreaker.${key}` },
+    );
+  }
+  const o = options;
+  const d = DEFAULT_CIRCUIT_BREAKER_OPTIONS;
+
+  const rate = o.failureRateThreshold;
+  if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) {
+    fail('failureRateThreshold', 'a fraction above 0 and at most 1 (0.5 for 50 %)', rate);
+  }
+  const failureThreshold = positiveInteger(o, 'failureThreshold', rate === undefined ? d.failureThreshold : undefined);
+  if (o.minimumThroughput !== undefined && rate === undefined) {
+    misplaced('minimumThroughput', 'only applies with failureRateThreshold (it guards the failure rate)');
+  }
+  const samplingDuration = positiveInteger(o, 'samplingDuration', d.samplingDuration);
+  const minimumThroughput = positiveInteger(o, 'minimumThroughput', d.minimumThroughput);
+  const resetTimeout = positiveInteger(o, 'resetTimeout', d.resetTimeout);
+
+  // Each default gives way to the other option when only that one is set, so no lone setting
+  // makes a breaker that can never close.
+  let successThreshold: number | undefined = positiveInteger(o, 'successThreshold', undefined);
+  let halfOpenMaxCalls: number | undefined = positiveInteger(o, 'halfOpenMaxCalls', undefined);
+  if (successThreshold !== undefined && halfOpenMaxCalls !== undefined && successThreshold > halfOpenMaxCalls) {
+    throw new ConfigurationError(
+      `circuitBreaker.successThreshold (${successThreshold}) must not exceed circuitBreaker.halfOpenMaxCalls (${halfOpenMaxCalls}): the breaker could never close`,
+      { option: 'circuitBreaker.successThreshold' },
+    );
+  }
+  halfOpenMaxCalls ??= Math.max(d.halfOpenMaxCalls, successThreshold ?? 0);
+  successThreshold ??= Math.min(d.successThreshold, halfOpenMaxCalls);
+
+  if (o.excludedErrors !== undefined) {
+    if (!Array.isArray(o.excludedErrors)) {
+      fail('excludedErrors', 'an array of error classes or predicates (error) => boolean', o.excludedErrors);
+    }
+    o.excludedErrors.forEach((entry: unknown, i: number) => {
+      if (typeof entry !== 'function') {
+        fail(`excludedErrors[${i}]`, 'an error class or a predicate (error) => boolean', entry);
+      }
+      // A class that does not extend Error would be called as a predicate, and throw.
+      if (!isErrorClass(entry as ErrorClass) && /^class\b/.test(Function.prototype.toString.call(entry))) {
+        misplaced(`excludedErrors[${i}]`, 'is a class that does not extend Error; give an error class or a predicate');
+      }
+    });
+  }
+  const codes = o.includedStatusCodes ?? d.includedStatusCodes;
+  if (!Array.isArray(codes)) fail('includedStatusCodes', 'an array of HTTP statuses from 500 to 599', codes);
+  codes.forEach((code: unknown, i: number) => {
+    if (!(Number.isInteger(code) && (code as number) >= 500 && (code as number) <= 599)) {
+      const why =
+        Number.isInteger(code) && (code as number) >= 400 && (code as number) < 500
+          ? ' (a 4xx is the caller’s problem, not the upstream’s, and never counts)'
+          : '';
+      fail(`includedStatusCodes[${i}]`, `an HTTP status from 500 to 599${why}`, code);
+    }
+  });
+  if (o.fallback !== undefined && typeof o.fallback !== 'function') {
+    fail('fallback', 'a function (config, error) => response', o.fallback);
+  }
+  if (o.perHost !== undefined && typeof o.perHost !== 'boolean') fail('perHost', 'true or false', o.perHost);
+  const perHost = o.perHost ?? d.perHost;
+  if (o.maxHosts !== undefined && !perHost) {
+    misplaced('maxHosts', 'only applies with perHost: true (one breaker per client has nothing to bound)');
+  }
+  const maxHosts = positiveInteger(o, 'maxHosts', d.maxHosts);
+
+  return Object.freeze({
+    failureThreshold,
+    failureRateThreshold: rate,
+    samplingDuration,
+    minimumThroughput,
+    successThreshold,
+    resetTimeout,
+    halfOpenMaxCalls,
+    excludedErrors: Object.freeze([...(o.excludedErrors ?? [])]),
+    includedStatusCodes: new Set(codes),
+    fallback: o.fallback,
+    perHost,
+    maxHosts,
+  });
+}
+
+type NumericKey =
+  | 'failureThreshold'
+  | 'samplingDuration'
+  | 'minimumThroughput'
+  | 'successThreshold'
+  | 'resetTimeout'
+  | 'halfOpenMaxCalls'
+  | 'maxHosts';
+
+function positiveInteger<F extends number | undefined>(
+  options: CircuitBreakerOptions,
+  key: NumericKey,
+  fallback: F,
+): number | F {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
+    const unit =
+      key === 'samplingDuration' || key === 'resetTimeout' ? 'a whole number of milliseconds' : 'a whole number';
+    fail(key, `${unit} above 0`, value);
+  }
+  return value as number;
+}
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new ConfigurationError(`circuitBreaker.${option} must be ${expected}; got ${describe(got)}`, {
+    option: `circuitBreaker.${option}`,
+  });
+}
+
+function misplaced(option: string, why: string): never {
+  throw new ConfigurationError(`circuitBreaker.${option} ${why}`, { option: `circuitBreaker.${option}` });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
