@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { validateItem } from './item-schema';
+import { type ItemSchema, validateItem } from './item-schema';
 import type { ResolvedPaginateOptions } from './options';
-import { PageWalk, type WalkStats } from './page-walk';
+import { type FetchedPage, PageWalk, type WalkStats } from './page-walk';
 
 /**
  * One page, as `pages()` yields it.
@@ -80,22 +80,20 @@ export class Paginator<T> implements AsyncIterable<T> {
    * ```
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    const { schema, maxItems } = this.#options;
+    const { maxItems } = this.#options;
     const stats = this.#start();
     const walk = new PageWalk(this.#client, this.#url, this.#options, stats);
+    const cursor = new ItemCursor(walk, this.#options.schema);
     try {
       for (;;) {
-        const page = await walk.next();
-        if (page === undefined) return;
-        const { items, index, response } = page;
-        for (let position = 0; position < items.length; position += 1) {
-          if (stats.itemsYielded >= maxItems) return;
-          const raw = items[position];
-          const item = schema ? validateItem(schema, raw, position, index, response) : raw;
-          stats.itemsYielded += 1;
-          yield item as T;
-        }
         if (stats.itemsYielded >= maxItems) return;
+        const item = cursor.take();
+        if (item === NO_ITEM) {
+          if (await cursor.advance()) continue;
+          return;
+        }
+        stats.itemsYielded += 1;
+        yield item as T;
       }
     } finally {
       await walk.close();
@@ -155,5 +153,43 @@ export class Paginator<T> implements AsyncIterable<T> {
   #start(): WalkStats {
     this.#stats = { pagesFetched: 0, totalCount: undefined, itemsYielded: 0 };
     return this.#stats;
+  }
+}
+
+const NO_ITEM: unique symbol = Symbol('no item');
+
+/**
+ * The item iterator's position in the current page. The page lives here, in a field cleared
+ * before the next page is awaited, and not in a local of the async generator: optimised V8 code
+ * does not overwrite a generator's dead registers when it suspends, so a local would keep a page
+ * passed long ago (with all its items) reachable for the rest of the walk.
+ */
+class ItemCursor {
+  readonly #walk: PageWalk;
+  readonly #schema: ItemSchema<unknown> | undefined;
+  #page: FetchedPage | undefined;
+  #position = 0;
+
+  constructor(walk: PageWalk, schema: ItemSchema<unknown> | undefined) {
+    this.#walk = walk;
+    this.#schema = schema;
+  }
+
+  /** The next item of the current page (validated), or `NO_ITEM` when the page is used up. */
+  take(): unknown {
+    const page = this.#page;
+    if (page === undefined || this.#position >= page.items.length) return NO_ITEM;
+    const position = this.#position;
+    this.#position += 1;
+    const raw = page.items[position];
+    return this.#schema ? validateItem(this.#schema, raw, position, page.index, page.response) : raw;
+  }
+
+  /** Moves to the next page; `false` after the last one. */
+  async advance(): Promise<boolean> {
+    this.#page = undefined;
+    this.#position = 0;
+    this.#page = await this.#walk.next();
+    return this.#page !== undefined;
   }
 }
