@@ -78,7 +78,14 @@ export interface CircuitBreakerMetrics {
   readonly retryAt: number | undefined;
 }
 
-/** What one breaker's state is saved as (see `CircuitBreakerSnapshot`). */
+/**
+ * What one breaker's state is saved as, in `CircuitBreakerSnapshot#circuits`.
+ *
+ * @example
+ * ```ts
+ * const open = breaker.snapshot().circuits.filter((c: CircuitSnapshot) => c.state === 'open').map((c) => c.host);
+ * ```
+ */
 export interface CircuitSnapshot {
   /** The origin (`http://127.0.0.1:8080`), or `'*'` for a client-wide breaker. */
   readonly host: string;

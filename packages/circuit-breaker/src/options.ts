@@ -2,11 +2,25 @@ import { type CircuitBreakerOpenError, ConfigurationError } from '@axle/core';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { isErrorClass } from './classify-outcome';
 
-/** An error class whose instances (and subclasses') do not count, e.g. `ValidationError`. */
-// biome-ignore lint/suspicious/noExplicitAny: a constructor type must accept any arguments to match every error class
-export type ErrorClass = abstract new (...args: any[]) => Error;
+/**
+ * An error class whose instances (subclasses' included) do not count, for `excludedErrors`.
+ *
+ * @example
+ * ```ts
+ * const excluded: ErrorClass[] = [ValidationError, ConnectTimeoutError];
+ * ```
+ */
+// `never[]` parameters accept every constructor signature, without `any`.
+export type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** A predicate: `true` means the error does not count. */
+/**
+ * A predicate for `excludedErrors`: `true` means the error does not count.
+ *
+ * @example
+ * ```ts
+ * const maintenance: ErrorPredicate = (err) => isServerError(err) && err.response.headers['x-maintenance'] === '1';
+ * ```
+ */
 export type ErrorPredicate = (error: unknown) => boolean;
 
 /**
@@ -79,7 +93,14 @@ export interface CircuitBreakerOptions {
   maxHosts?: number;
 }
 
-/** Options with every default applied, as the breaker uses them. */
+/**
+ * Options with every default applied, as the breaker uses them (`breaker.options`).
+ *
+ * @example
+ * ```ts
+ * const { resetTimeout, halfOpenMaxCalls } = circuitBreaker().options; // 30000, 3
+ * ```
+ */
 export interface ResolvedCircuitBreakerOptions {
   /** `undefined` when consecutive failures do not trip the breaker. */
   readonly failureThreshold: number | undefined;
@@ -97,7 +118,14 @@ export interface ResolvedCircuitBreakerOptions {
   readonly maxHosts: number;
 }
 
-/** The defaults, as documented on {@link CircuitBreakerOptions}. */
+/**
+ * The defaults, as documented on {@link CircuitBreakerOptions}.
+ *
+ * @example
+ * ```ts
+ * circuitBreaker({ resetTimeout: DEFAULT_CIRCUIT_BREAKER_OPTIONS.resetTimeout * 2 });
+ * ```
+ */
 export const DEFAULT_CIRCUIT_BREAKER_OPTIONS = Object.freeze({
   failureThreshold: 5,
   samplingDuration: 60_000,
