@@ -47,13 +47,8 @@ it('a request with retry: false fails at once with one rejection when the breake
   await api.close();
 });
 
-// KNOWN CORE ISSUE: @axle/core's retry loop classifies errors with axios-retry's isNetworkError,
-// which is true for any error with a code and no response: CircuitBreakerOpenError
-// (ERR_CIRCUIT_OPEN) is retried, with backoff, against the still-open breaker. Nothing reaches
-// the server (see the test above), but the caller waits through the backoff instead of failing
-// at once. The fix belongs in packages/core/src/run-request.ts (retryDelay: never retry a
-// CircuitBreakerError); when it lands this test passes and `.failing` must be removed.
-it.failing('a rejection by the open breaker is not retried (needs the core fix described above)', async () => {
+// The core retries only failures to reach the server: a rejection by the open breaker fails at once.
+it('a rejection by the open breaker is not retried', async () => {
   const breaker = circuitBreaker({ failureThreshold: 1 });
   breaker.forceOpen();
   const retries: RetryInfo[] = [];

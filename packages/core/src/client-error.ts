@@ -167,10 +167,18 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
  * Only called when an error is built, so its cost stays off the hot path.
  */
 export function requestUrl(config: InternalAxiosRequestConfig): string | undefined {
+  const url = config.url ?? '';
+  // Without params the join is simple; axios.getUri merges the whole config with axios's defaults
+  // (about 10 µs), which matters on paths that fail fast, such as an open breaker.
+  if (config.params === undefined || config.params === null) {
+    const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
+    if (!config.baseURL || (absolute && config.allowAbsoluteUrls !== false)) return url;
+    return url ? `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : config.baseURL;
+  }
   try {
     return axios.getUri(config);
   } catch {
-    return config.url;
+    return url;
   }
 }
 

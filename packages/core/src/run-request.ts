@@ -3,7 +3,7 @@ import https from 'node:https';
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import type { AxleEvents } from './events';
-import { isHTTPError, isTimeoutError } from './guards';
+import { isConnectionError, isHTTPError, isTimeoutError } from './guards';
 import { type Pipeline, typedFailure } from './pipeline';
 import type { NextAdapter } from './plugin';
 import type { RetryBudget } from './retry-budget';
@@ -185,7 +185,14 @@ function retryDelay(
     }
   } else if (isTimeoutError(error)) {
     if (!retry.timeouts || !idempotent) return undefined;
-  } else if (!retry.networkErrors || !idempotent || !axiosRetry.isNetworkError(error as never)) {
+  } else if (
+    // Only a failure to reach the server is a network error: a rejection by a plugin (an open
+    // breaker) or a bad option carries a code too, and retrying it would only wait for nothing.
+    !retry.networkErrors ||
+    !idempotent ||
+    !isConnectionError(error) ||
+    !axiosRetry.isNetworkError(error as never)
+  ) {
     return undefined;
   }
   if (retry.delay) return Math.max(0, retry.delay(attempt, error));

@@ -31,6 +31,7 @@ import {
   NotFoundError,
   RateLimitError,
   ReadTimeoutError,
+  requestUrl,
   ServerError,
   TimeoutError,
   toClientError,
@@ -276,5 +277,20 @@ describe('error-specific fields', () => {
     const error = new ConnectionError('Connection failed', { cause });
     expect(error.stack).toContain('Caused by: Error: root cause here');
     expect(error.toJSON().cause).toEqual({ name: 'Error', message: 'root cause here' });
+  });
+});
+
+describe('requestUrl', () => {
+  it.each([
+    [{ baseURL: 'https://h/api', url: '/users/1' }],
+    [{ baseURL: 'https://h/api/', url: 'users/1' }],
+    [{ baseURL: 'https://h/api/', url: '' }],
+    [{ baseURL: 'https://h', url: 'https://other/x' }],
+    [{ baseURL: 'https://h', url: 'https://other/x', allowAbsoluteUrls: false }],
+    [{ url: '/only/path' }],
+    [{ baseURL: 'https://h/api', url: '/x', params: { a: [1, 2], b: 'c d' } }],
+    [{ baseURL: 'https://h/api', url: '/x?q=1', params: { page: 2 } }],
+  ])('matches axios.getUri for %p', (config) => {
+    expect(requestUrl(config as InternalAxiosRequestConfig)).toBe(axios.getUri(config));
   });
 });

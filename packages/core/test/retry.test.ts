@@ -1,4 +1,5 @@
 import {
+  CircuitBreakerOpenError,
   ConfigurationError,
   ConnectionError,
   createClient,
@@ -148,6 +149,25 @@ describe('retry', () => {
     await expect(api.get('/reset', { retry: { networkErrors: false } })).resolves.toBeTruthy();
     scripts.set('/reset-off', ['reset', 200]);
     await expect(api.get('/reset-off', { retry: { networkErrors: false } })).rejects.toBeInstanceOf(ConnectionError);
+    await api.close();
+  });
+
+  it('does not retry what never left the client: a plugin rejection or a bad option', async () => {
+    const refusing = definePlugin({
+      name: 'refuser',
+      role: 'circuit-breaker',
+      install(ctx) {
+        ctx.wrap(async (config) => {
+          throw new CircuitBreakerOpenError('Circuit open', { config, host: 'h', state: 'open' });
+        });
+        return undefined;
+      },
+    });
+    const retries: unknown[] = [];
+    const api = createClient({ baseURL: server.url, retry: fast, plugins: [refusing] });
+    api.events.on('retry', (info) => retries.push(info));
+    await expect(api.get('/refused')).rejects.toBeInstanceOf(CircuitBreakerOpenError);
+    expect(retries).toEqual([]);
     await api.close();
   });
 
