@@ -4,7 +4,14 @@ import { type JsonPath, parseJsonPath, readJsonPath } from './json-path';
 import { MissingResultsError } from './missing-results-error';
 import type { NextRequest, PageContext, PageParams, PaginationStrategy } from './strategy';
 
-/** Options every built-in strategy takes. */
+/**
+ * Options every built-in strategy takes.
+ *
+ * @example
+ * ```ts
+ * new OffsetLimitPagination({ resultsKey: 'data.items', totalKey: 'meta.total' });
+ * ```
+ */
 export interface BasePaginationOptions {
   /**
    * Dotted JSON path to the array of items in the body (`'data'`, `'data.items'`,

@@ -5,7 +5,14 @@ import { at, checkInteger, checkKnownKeys, checkName } from './check-option';
 import { type JsonPath, parseJsonPath, readJsonPath } from './json-path';
 import type { NextRequest, PageParams } from './strategy';
 
-/** Options of {@link CursorPagination}. */
+/**
+ * Options of {@link CursorPagination}.
+ *
+ * @example
+ * ```ts
+ * const options: CursorPaginationOptions = { cursorParam: 'after', cursorPath: 'paging.next', perPage: 50 };
+ * ```
+ */
 export interface CursorPaginationOptions extends BasePaginationOptions {
   /** Query parameter the cursor is sent in. Default `'cursor'`. */
   readonly cursorParam?: string;

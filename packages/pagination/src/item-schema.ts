@@ -1,7 +1,14 @@
 import { ValidationError, type ValidationIssue } from '@axle/core';
 import type { AxiosResponse } from 'axios';
 
-/** One problem a schema reports, as zod reports it. */
+/**
+ * One problem a schema reports, as zod reports it.
+ *
+ * @example
+ * ```ts
+ * const issue: SchemaIssue = { path: ['id'], message: 'Expected number', code: 'invalid_type' };
+ * ```
+ */
 export interface SchemaIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
@@ -9,7 +16,14 @@ export interface SchemaIssue {
   readonly expected?: unknown;
 }
 
-/** What `safeParse` returns, as zod returns it. */
+/**
+ * What `safeParse` returns, as zod returns it.
+ *
+ * @example
+ * ```ts
+ * const ok: SafeParseResult<number> = { success: true, data: 1 };
+ * ```
+ */
 export type SafeParseResult<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: { readonly issues: readonly SchemaIssue[] } };

@@ -4,7 +4,14 @@ import { at, checkInteger, checkKnownKeys, checkName } from './check-option';
 import { findLink, parseLinkHeader } from './link-header';
 import type { NextRequest, PageContext, PageParams } from './strategy';
 
-/** Options of {@link LinkHeaderPagination}. */
+/**
+ * Options of {@link LinkHeaderPagination}.
+ *
+ * @example
+ * ```ts
+ * const options: LinkHeaderPaginationOptions = { perPage: 100, resultsKey: 'data' };
+ * ```
+ */
 export interface LinkHeaderPaginationOptions extends BasePaginationOptions {
   /** The relation type of the next page. Default `'next'`. */
   readonly rel?: string;

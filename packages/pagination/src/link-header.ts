@@ -1,4 +1,11 @@
-/** One link from a `Link` header (RFC 8288). */
+/**
+ * One link from a `Link` header (RFC 8288).
+ *
+ * @example
+ * ```ts
+ * const next = parseLinkHeader(header, url).find((link) => link.rel.includes('next'))?.url;
+ * ```
+ */
 export interface LinkValue {
   /** The target as written between `<` and `>`. */
   readonly uri: string;

@@ -1,6 +1,13 @@
 import { type ClientErrorJSON, ValidationError, type ValidationErrorOptions } from '@axle/core';
 
-/** What a {@link MissingResultsError} is built from. */
+/**
+ * What a {@link MissingResultsError} is built from.
+ *
+ * @example
+ * ```ts
+ * throw new MissingResultsError('Results key "data" is missing', { path: 'data', config: response.config, response });
+ * ```
+ */
 export interface MissingResultsErrorOptions extends ValidationErrorOptions {
   /** The results path that was looked up (`'data.items'`), or the paths tried when detecting. */
   path: string;

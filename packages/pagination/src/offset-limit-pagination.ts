@@ -3,7 +3,14 @@ import { BASE_OPTION_KEYS, BasePagination, type BasePaginationOptions, toCount }
 import { at, checkBoolean, checkInteger, checkKnownKeys, checkName } from './check-option';
 import type { FirstPage, NextRequest, PageContext, PageParams, PagePlan } from './strategy';
 
-/** Options of {@link OffsetLimitPagination}. */
+/**
+ * Options of {@link OffsetLimitPagination}.
+ *
+ * @example
+ * ```ts
+ * const options: OffsetLimitPaginationOptions = { limit: 50, startOffset: 500, totalKey: 'total' };
+ * ```
+ */
 export interface OffsetLimitPaginationOptions extends BasePaginationOptions {
   /** Query parameter of the offset. Default `'offset'`. */
   readonly offsetParam?: string;

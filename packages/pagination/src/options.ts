@@ -15,13 +15,32 @@ import type { PageParams, PaginationStrategy } from './strategy';
 /**
  * A built-in strategy by name. `'auto'` (the default) starts as `'offset'` and switches to
  * `'link'` when the first page has a `Link` header with `rel="next"`.
+ *
+ * @example
+ * ```ts
+ * paginate(api, '/users', { strategy: 'page' satisfies StrategyName });
+ * ```
  */
 export type StrategyName = 'auto' | 'offset' | 'page' | 'cursor' | 'link';
 
-/** Every strategy name, for messages and checks. */
+/**
+ * Every strategy name, for messages and checks.
+ *
+ * @example
+ * ```ts
+ * STRATEGY_NAMES.includes(name as StrategyName);
+ * ```
+ */
 export const STRATEGY_NAMES: readonly StrategyName[] = Object.freeze(['auto', 'offset', 'page', 'cursor', 'link']);
 
-/** Options of a walk, whatever the strategy. */
+/**
+ * Options of a walk, whatever the strategy.
+ *
+ * @example
+ * ```ts
+ * const common: PaginateCommonOptions = { maxPages: 10, prefetch: 1, config: { headers: { Accept: 'application/json' } } };
+ * ```
+ */
 export interface PaginateCommonOptions {
   /**
    * Query parameters of the first page, kept on later pages by the offset, page and cursor
@@ -62,13 +81,28 @@ export interface PaginateCommonOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Common options plus the item schema. */
+/**
+ * Common options plus the item schema.
+ *
+ * @example
+ * ```ts
+ * paginate(api, '/users', { schema: z.object({ id: z.number() }), maxItems: 100 });
+ * ```
+ */
 export interface PaginateSchemaOptions<T> extends PaginateCommonOptions {
   /** Validates each item and types the iterator; see {@link ItemSchema}. Default: none (items are yielded as parsed). */
   readonly schema?: ItemSchema<T>;
 }
 
-/** The strategy chosen by name (with that strategy's options given flat) or given as an object. */
+/**
+ * The strategy chosen by name (with that strategy's options given flat) or given as an object.
+ *
+ * @example
+ * ```ts
+ * const byName: StrategySelection = { strategy: 'cursor', cursorPath: 'meta.next' };
+ * const byObject: StrategySelection = { strategy: new CursorPagination() };
+ * ```
+ */
 export type StrategySelection<T = unknown> =
   | ({ readonly strategy?: 'auto' } & OffsetLimitPaginationOptions)
   | ({ readonly strategy: 'offset' } & OffsetLimitPaginationOptions)
@@ -89,7 +123,14 @@ export type StrategySelection<T = unknown> =
  */
 export type PaginateOptions<T = unknown> = PaginateSchemaOptions<T> & StrategySelection<T>;
 
-/** What a walk runs with, after checks and defaults. */
+/**
+ * What a walk runs with, after checks and defaults.
+ *
+ * @example
+ * ```ts
+ * const { maxPages, prefetch } = resolvePaginateOptions({ maxPages: 3 }); // 3, 0
+ * ```
+ */
 export interface ResolvedPaginateOptions {
   readonly strategy: PaginationStrategy<unknown>;
   /** The strategy `'auto'` switches to when the first page has a `Link` header with `rel="next"`. */
@@ -125,7 +166,15 @@ const STRATEGY_KEYS: Readonly<Record<Exclude<StrategyName, 'auto'>, readonly str
   link: LINK_OPTION_KEYS,
 };
 
-/** Whether `value` has the shape of a strategy object (`getNextRequest` and `extractItems`). */
+/**
+ * Whether `value` has the shape of a strategy object (`getNextRequest` and `extractItems`).
+ *
+ * @example
+ * ```ts
+ * isPaginationStrategy(new CursorPagination()); // true
+ * isPaginationStrategy({ maxPages: 2 });        // false
+ * ```
+ */
 export function isPaginationStrategy(value: unknown): value is PaginationStrategy<unknown> {
   if (value === null || typeof value !== 'object') return false;
   const candidate = value as Partial<PaginationStrategy<unknown>>;
@@ -173,7 +222,12 @@ export function resolvePaginateOptions(options: unknown): ResolvedPaginateOption
       default:
         strategy = new OffsetLimitPagination(own, '');
         if (name === 'auto') {
-          autoLink = new LinkHeaderPagination({ resultsKey: given.resultsKey, totalKey: given.totalKey } as never, '');
+          // Same keys as the offset strategy: auto finds the items and the total in the same places.
+          const shared: LinkHeaderPaginationOptions = {
+            resultsKey: own.resultsKey as string | undefined,
+            totalKey: own.totalKey as string | undefined,
+          };
+          autoLink = new LinkHeaderPagination(shared, '');
         }
     }
   } else if (isPaginationStrategy(strategyOption)) {

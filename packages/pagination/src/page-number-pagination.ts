@@ -4,7 +4,14 @@ import { BASE_OPTION_KEYS, BasePagination, type BasePaginationOptions, toCount }
 import { at, checkBoolean, checkInteger, checkKnownKeys, checkName } from './check-option';
 import type { FirstPage, NextRequest, PageContext, PageParams, PagePlan } from './strategy';
 
-/** Options of {@link PageNumberPagination}. */
+/**
+ * Options of {@link PageNumberPagination}.
+ *
+ * @example
+ * ```ts
+ * const options: PageNumberPaginationOptions = { perPage: 25, firstPage: 0, startPage: 4 };
+ * ```
+ */
 export interface PageNumberPaginationOptions extends BasePaginationOptions {
   /** Query parameter of the page number. Default `'page'`. */
   readonly pageParam?: string;

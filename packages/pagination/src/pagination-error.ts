@@ -18,7 +18,14 @@ export class PaginationError<T = unknown, D = unknown> extends ClientError<T, D>
   }
 }
 
-/** What a {@link PaginationLoopError} is built from. */
+/**
+ * What a {@link PaginationLoopError} is built from.
+ *
+ * @example
+ * ```ts
+ * new PaginationLoopError('Pagination loop', { pageIndex: 2, method: 'GET', url });
+ * ```
+ */
 export interface PaginationLoopErrorOptions extends ClientErrorOptions {
   /** 0-based index of the page whose response pointed back. */
   pageIndex: number;
@@ -49,7 +56,14 @@ export class PaginationLoopError<T = unknown, D = unknown> extends PaginationErr
   }
 }
 
-/** What a {@link CrossOriginLinkError} is built from. */
+/**
+ * What a {@link CrossOriginLinkError} is built from.
+ *
+ * @example
+ * ```ts
+ * new CrossOriginLinkError('Other origin', { origin: 'https://cdn.example.com', expectedOrigin: 'https://api.example.com', url });
+ * ```
+ */
 export interface CrossOriginLinkErrorOptions extends ClientErrorOptions {
   /** The origin the next page lives on (`'null'` for a non-HTTP URL). */
   origin: string;

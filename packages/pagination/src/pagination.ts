@@ -8,10 +8,25 @@ import {
 } from './options';
 import { paginate } from './paginate';
 
-/** Defaults for every `client.paginate` call: common options, and optionally a strategy by name with its options. */
+/**
+ * Defaults for every `client.paginate` call: common options, and optionally a strategy by name with its options.
+ *
+ * @example
+ * ```ts
+ * const defaults: PaginationDefaults = { strategy: 'page', perPage: 50, maxPages: 100 };
+ * ```
+ */
 export type PaginationDefaults = PaginateOptions<unknown> | PaginateCommonOptions;
 
-/** The handle `pagination()` returns: a plugin, plus the defaults it applies. */
+/**
+ * The handle `pagination()` returns: a plugin, plus the defaults it applies.
+ *
+ * @example
+ * ```ts
+ * const plugin = pagination({ maxPages: 10 });
+ * plugin.defaults.maxPages; // 10
+ * ```
+ */
 export interface PaginationPlugin extends AxlePlugin {
   readonly name: 'pagination';
   /** The defaults each `client.paginate` call starts from. */
@@ -44,7 +59,7 @@ export function pagination(defaults: PaginationDefaults = {}): PaginationPlugin 
     install(ctx) {
       const client = ctx.client;
       if (Object.hasOwn(client, 'paginate')) {
-        throw new ConfigurationError('the client already has a paginate method (is pagination() listed twice?)', {
+        throw new ConfigurationError('the client already has a paginate method (another plugin defined one)', {
           option: 'plugins',
         });
       }

@@ -1,6 +1,13 @@
 import type { AxiosResponse } from 'axios';
 
-/** Query parameters of one page request. `undefined` values are left out of the query, as in axios. */
+/**
+ * Query parameters of one page request. `undefined` values are left out of the query, as in axios.
+ *
+ * @example
+ * ```ts
+ * const params: PageParams = { page: 2, per_page: 50, filter: undefined };
+ * ```
+ */
 export type PageParams = Readonly<Record<string, unknown>>;
 
 /**
@@ -12,10 +19,22 @@ export type PageParams = Readonly<Record<string, unknown>>;
  *   URL), requested as given, without the current parameters; it must stay on the first page's
  *   origin unless `allowedOrigins` lists its origin;
  * - `null` or `undefined`: there is no next page.
+ *
+ * @example
+ * ```ts
+ * getNextRequest: (response) => response.data.next_url ?? null, // a URL string, or null at the end
+ * ```
  */
 export type NextRequest = PageParams | string | null | undefined;
 
-/** What the walk knows about the page a strategy is looking at. */
+/**
+ * What the walk knows about the page a strategy is looking at.
+ *
+ * @example
+ * ```ts
+ * getNextRequest: (_response, params, context) => (context.itemCount < 50 ? null : { offset: context.itemsFetched }),
+ * ```
+ */
 export interface PageContext {
   /** The absolute URL the page came from (after redirects), with its query. */
   readonly url: string;
@@ -29,7 +48,14 @@ export interface PageContext {
   readonly totalCount: number | undefined;
 }
 
-/** What `planPages` gets: the first page of a walk whose total is known. */
+/**
+ * What `planPages` gets: the first page of a walk whose total is known.
+ *
+ * @example
+ * ```ts
+ * planPages: (first) => ({ pageCount: Math.ceil(first.totalCount / 50), paramsFor: (i) => ({ page: i + 1 }) }),
+ * ```
+ */
 export interface FirstPage {
   /** The query parameters the first page was requested with. */
   readonly params: PageParams;
@@ -39,7 +65,14 @@ export interface FirstPage {
   readonly totalCount: number;
 }
 
-/** Every page of a walk, known in advance: how many, and the parameters of each. */
+/**
+ * Every page of a walk, known in advance: how many, and the parameters of each.
+ *
+ * @example
+ * ```ts
+ * const plan: PagePlan = { pageCount: 4, paramsFor: (index) => ({ offset: index * 100 }) };
+ * ```
+ */
 export interface PagePlan {
   /** Pages in the walk, the first one included. */
   readonly pageCount: number;
