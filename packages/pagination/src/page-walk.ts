@@ -61,7 +61,9 @@ export class PageWalk {
   #nextIndex = 0;
   /** Index of the page the consumer holds or waits for. */
   #wanted = -1;
+  /** Page requests in flight, which `concurrency` caps. */
   #requests = 0;
+  /** Items on the pages that arrived, for `maxItems` and strategies that count. */
   #itemsFetched = 0;
   /** Nothing more will be scheduled: the last page was decided, a limit was reached, or a page failed. */
   #finished = false;
