@@ -35,6 +35,13 @@ export const ACCEPTANCE = [
     threshold: 0.97,
     required: [16, 256],
   },
+  {
+    label: 'a closed circuit breaker costs no more than 3% requests/s against createClient() without it',
+    scenario: 'createClient() + closed breaker',
+    baseline: 'createClient()',
+    threshold: 0.97,
+    required: [16, 256],
+  },
 ];
 
 /** The parenthesis after each requirement, by statistic. */

@@ -2,7 +2,8 @@
 // (a breaker, a limiter, a cache, logging...); see README.md. The acceptance rules that compare
 // scenarios are in `ACCEPTANCE` in report.mjs.
 import http from 'node:http';
-import { createClient } from '@axle/core';
+import { circuitBreaker } from '@axle/circuit-breaker';
+import { createClient, isCircuitBreakerOpenError } from '@axle/core';
 import axios from 'axios';
 
 /** Path every scenario requests; the server answers any path with `{"ok":true,"id":N}`. */
@@ -61,6 +62,45 @@ export const SCENARIOS = [
       const client = createClient({ baseURL, retry: false });
       return {
         request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'createClient() + closed breaker',
+    description: 'createClient({ baseURL, plugins: [circuitBreaker()] }): the breaker stays closed (no failures)',
+    make(baseURL) {
+      const client = createClient({ baseURL, plugins: [circuitBreaker()] });
+      return {
+        request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'open breaker: rejections',
+    description:
+      'createClient({ plugins: [breaker] }) with breaker.forceOpen(): every request fails at once with ' +
+      'CircuitBreakerOpenError (caught); its "CPU µs/req" is the client CPU cost of one rejection',
+    make(baseURL) {
+      const breaker = circuitBreaker();
+      const client = createClient({ baseURL, plugins: [breaker] });
+      breaker.forceOpen();
+      return {
+        // A rejection is this scenario's success: report it as the ok body the harness checks for.
+        request: () =>
+          client.get(PATH).then(
+            () => {
+              throw new Error('the open breaker let a request through');
+            },
+            async (error) => {
+              if (!isCircuitBreakerOpenError(error)) throw error;
+              // A rejection involves no I/O: yield once, or the driver's workers would starve its
+              // timers. The setImmediate (about 1 µs) is counted in this scenario's CPU figure.
+              await new Promise((resolve) => setImmediate(resolve));
+              return { data: { ok: true } };
+            },
+          ),
         close: () => client.close(),
       };
     },

@@ -187,8 +187,14 @@ function hide(target: object, key: PropertyKey, value: unknown): void {
 }
 
 /**
- * Whether `value` is an axle error of the class named `kind` (or a subclass).
- * Checks the marker, so it works across duplicate copies of `@axle/core`.
+ * Whether `value` is an axle error of the class named `kind` (or a subclass). Checks the marker
+ * every axle error carries, so it works across duplicate copies of `@axle/core`; plugins use it
+ * for guards of their own error classes.
+ *
+ * @example
+ * ```ts
+ * export const isPaginationError = (e: unknown): e is PaginationError => hasErrorKind(e, 'PaginationError');
+ * ```
  */
 export function hasErrorKind(value: unknown, kind: string): boolean {
   if (value === null || typeof value !== 'object') return false;

@@ -34,6 +34,8 @@ interface Runtime {
   readonly budget: RetryBudget | undefined;
   /** The watchers of the client's agents, stopped by `close()`. */
   readonly watchers: AgentWatcher[];
+  /** What plugins add to every client of this runtime (`ctx.decorate`). */
+  readonly decorators: ((client: AxleInstance) => void)[];
   closed: boolean;
 }
 
@@ -75,6 +77,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     budget: options.retry && options.retry.budget !== false ? new RetryBudget(options.retry.budget) : undefined,
     watchers: [],
+    decorators: [],
     closed: false,
   };
   const timeouts = options.timeouts;
@@ -127,6 +130,10 @@ export function createClient(config?: AxleConfig): AxleInstance {
         },
         wrap: (layer: CallLayer) => {
           layers.push(plugin.key === undefined ? { layer } : { layer, key: plugin.key });
+        },
+        decorate: (decorator: (c: AxleInstance) => void) => {
+          runtime.decorators.push(decorator);
+          decorator(client);
         },
       });
       if (typeof dispose === 'function') disposers.push(dispose);
@@ -279,7 +286,9 @@ function buildClient(
       timeouts: timeoutsFor(timeout, options.timeouts),
     };
     if (typeof timeout === 'number' && timeout > 0) inherited.axios.timeout = timeout;
-    return buildClient(inherited, inherited.axios, runtime, agentTimeouts, undefined);
+    const child = buildClient(inherited, inherited.axios, runtime, agentTimeouts, undefined);
+    for (const decorate of runtime.decorators) decorate(child);
+    return child;
   };
 
   Object.defineProperties(instance, {

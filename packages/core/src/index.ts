@@ -15,7 +15,7 @@ export type {
 export type { CircuitBreakerOpenErrorOptions } from './circuit-breaker-error';
 export { CircuitBreakerError, CircuitBreakerOpenError } from './circuit-breaker-error';
 export type { ClientErrorJSON, ClientErrorOptions } from './client-error';
-export { ClientError, requestUrl } from './client-error';
+export { ClientError, hasErrorKind, requestUrl } from './client-error';
 export type { ConfigurationErrorOptions } from './configuration-error';
 export { ConfigurationError } from './configuration-error';
 export { ConnectionError } from './connection-error';

@@ -61,6 +61,11 @@ export interface PluginContext {
   onConfig(step: ConfigStep): void;
   /** Adds a call-phase layer at this plugin's role position. */
   wrap(layer: CallLayer): void;
+  /**
+   * Runs `decorator` on the client now and on every client `extend` makes from it later, so a
+   * plugin can add methods (`client.paginate`) that extended clients have too.
+   */
+  decorate(decorator: (client: AxleInstance) => void): void;
 }
 
 /**

@@ -8,7 +8,11 @@ import type { ResolvedTimeouts } from './timeout-options';
 
 type AddRequest = (this: http.Agent, req: http.ClientRequest, options: object) => void;
 type Agent = http.Agent & { addRequest: AddRequest; [WATCHER]?: AgentWatcher };
-type Marked = http.ClientRequest & { [POLICY]?: ResolvedTimeouts | null; [TIMED_OUT]?: TimeoutRecord };
+type Marked = http.ClientRequest & {
+  [POLICY]?: ResolvedTimeouts | null;
+  [TIMED_OUT]?: TimeoutRecord;
+  [WATCH]?: Watch;
+};
 
 /** The watcher of an agent axle watches. */
 const WATCHER = Symbol('axle.watcher');
@@ -16,6 +20,8 @@ const WATCHER = Symbol('axle.watcher');
 const POLICY = Symbol('axle.timeouts');
 /** What a request ended with when one of axle's timeouts fired on it. */
 const TIMED_OUT = Symbol('axle.timedOut');
+/** What the watcher saw of a request at its last look (kept on the request, so it dies with it). */
+const WATCH = Symbol('axle.watch');
 
 type TimeoutKind = 'connect' | 'write' | 'response' | 'read';
 interface TimeoutRecord {
@@ -96,7 +102,6 @@ function timeoutError(
 const PHASES: readonly TimeoutKind[] = ['connect', 'write', 'response', 'read'];
 
 interface Watch {
-  req: http.ClientRequest;
   phase: number;
   since: number;
   progress: number;
@@ -119,7 +124,6 @@ interface Watch {
 export class AgentWatcher {
   readonly #agent: http.Agent;
   readonly #defaults: ResolvedTimeouts | undefined;
-  readonly #watches = new WeakMap<Socket, Watch>();
   #interval: NodeJS.Timeout | undefined;
   #tick = 1000;
   #last: ResolvedTimeouts | undefined;
@@ -179,9 +183,9 @@ export class AgentWatcher {
     else if (!res.complete) phase = 3;
     else return;
     const counter = phase === 1 ? socket.bytesWritten - socket.writableLength : phase === 3 ? socket.bytesRead : 0;
-    const watch = this.#watches.get(socket);
-    if (!watch || watch.req !== req || watch.phase !== phase) {
-      this.#watches.set(socket, { req, phase, since: now, progress: counter });
+    const watch = req[WATCH];
+    if (!watch || watch.phase !== phase) {
+      req[WATCH] = { phase, since: now, progress: counter };
       return;
     }
     // Bytes moved since the last look, or a body its reader has not drained (the reader's doing,
@@ -193,7 +197,6 @@ export class AgentWatcher {
     }
     const limit = timeouts[PHASES[phase] as TimeoutKind];
     if (limit === 0 || now - watch.since < limit) return;
-    this.#watches.delete(socket);
     const record: TimeoutRecord = { kind: PHASES[phase] as TimeoutKind, ms: limit };
     req[TIMED_OUT] = record;
     const host = req.getHeader('host') ?? req.host;

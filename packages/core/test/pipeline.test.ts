@@ -192,6 +192,26 @@ describe('call-phase plugins', () => {
     await api.close();
   });
 
+  it('decorate runs on the client and on every client extend makes from it', async () => {
+    const decorated: unknown[] = [];
+    const api = createClient({
+      plugins: [
+        definePlugin({
+          name: 'decorator',
+          role: 'extension',
+          install(ctx) {
+            ctx.decorate((client) => decorated.push(client));
+            return undefined;
+          },
+        }),
+      ],
+    });
+    const child = api.extend({});
+    const grandchild = child.extend({});
+    expect(decorated).toEqual([api, child, grandchild]);
+    await api.close();
+  });
+
   it('gives install the client and its events', () => {
     let seenClient: unknown;
     let seenEvents: unknown;

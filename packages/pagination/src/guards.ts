@@ -1,15 +1,9 @@
+import { hasErrorKind } from '@axle/core';
 import type { MissingResultsError } from './missing-results-error';
 import type { CrossOriginLinkError, PaginationError, PaginationLoopError } from './pagination-error';
 
-// The marker every axle error carries (set by `ClientError`'s constructor): guards read it so they
-// hold across two copies of the package, where `instanceof` would not.
-const ERROR_KINDS = Symbol.for('axle.error.kinds');
-
-function hasKind(value: unknown, kind: string): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const kinds = (value as { [ERROR_KINDS]?: unknown })[ERROR_KINDS];
-  return Array.isArray(kinds) && kinds.includes(kind);
-}
+// Guards read the marker every axle error carries, so they hold across two copies of the package.
+const hasKind = hasErrorKind;
 
 /** Whether `err` is a `PaginationError` (a loop, or a refused origin). @example `if (isPaginationError(err)) err.code;` */
 export const isPaginationError = (err: unknown): err is PaginationError => hasKind(err, 'PaginationError');

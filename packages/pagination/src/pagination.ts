@@ -57,15 +57,17 @@ export function pagination(defaults: PaginationDefaults = {}): PaginationPlugin 
     role: 'extension',
     defaults: frozen,
     install(ctx) {
-      const client = ctx.client;
-      if (Object.hasOwn(client, 'paginate')) {
+      if (Object.hasOwn(ctx.client, 'paginate')) {
         throw new ConfigurationError('the client already has a paginate method (another plugin defined one)', {
           option: 'plugins',
         });
       }
-      const method = ((url: string, options?: unknown) =>
-        paginate(client, url, mergePaginateOptions(frozen, options) as PaginateOptions)) as PaginateMethod;
-      Object.defineProperty(client, 'paginate', { value: method, configurable: true, writable: false });
+      // On the client and on every client `extend` makes from it.
+      ctx.decorate((client) => {
+        const method = ((url: string, options?: unknown) =>
+          paginate(client, url, mergePaginateOptions(frozen, options) as PaginateOptions)) as PaginateMethod;
+        Object.defineProperty(client, 'paginate', { value: method, configurable: true, writable: false });
+      });
       return undefined;
     },
   } as const);
