@@ -35,6 +35,11 @@ module.exports = {
   })),
   collectCoverageFrom: ['<rootDir>/packages/*/src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary', 'lcov'],
-  coverageThreshold: Object.fromEntries(packages.map((name) => [`./packages/${name}/src/`, { lines: 90 }])),
+  // Every package with source keeps 90% of its lines covered (integration-tests has none).
+  coverageThreshold: Object.fromEntries(
+    packages
+      .filter((name) => fs.existsSync(path.join(packagesDir, name, 'src')))
+      .map((name) => [`./packages/${name}/src/`, { lines: 90 }]),
+  ),
   testTimeout: 15000,
 };
