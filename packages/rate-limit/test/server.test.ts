@@ -1,0 +1,136 @@
+// The limiter in a real client against a real local server that records arrival times.
+import { type AxleInstance, createClient } from '@axle/core';
+import { rateLimit } from '@axle/rate-limit';
+import { sendJson, startServer, type TestServer } from '../../../test-support/http-server';
+
+interface Recording extends TestServer {
+  /** Arrival times (ms since the epoch) per path prefix. */
+  readonly arrivals: number[];
+  inFlight: number;
+  maxInFlight: number;
+  /** Answers to send next, first in first out: a status and headers. */
+  readonly script: { status: number; headers?: Record<string, string> }[];
+}
+
+async function recordingServer(delay = 0): Promise<Recording> {
+  const state = { arrivals: [] as number[], inFlight: 0, maxInFlight: 0, script: [] as Recording['script'] };
+  const server = await startServer((_req, res) => {
+    state.arrivals.push(Date.now());
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    const answer = state.script.shift() ?? { status: 200 };
+    setTimeout(() => {
+      state.inFlight -= 1;
+      sendJson(res, answer.status, { ok: answer.status < 400 }, answer.headers);
+    }, delay);
+  });
+  return Object.defineProperties(server, {
+    arrivals: { get: () => state.arrivals },
+    inFlight: { get: () => state.inFlight },
+    maxInFlight: { get: () => state.maxInFlight },
+    script: { get: () => state.script },
+  }) as Recording;
+}
+
+const clients: AxleInstance[] = [];
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((api) => api.close()));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function setup(options: Parameters<typeof rateLimit>[0], delay = 0) {
+  const server = await recordingServer(delay);
+  servers.push(server);
+  const limiter = rateLimit(options);
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  clients.push(api);
+  return { server, limiter, api };
+}
+
+/** The most arrivals in any window of `ms`. */
+function busiestWindow(times: readonly number[], ms: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while ((times[i] as number) - (times[j] as number) >= ms) j += 1;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+it('20 requests/s (sliding window) over 3 s of saturating load: no 1-s window above 20, throughput at least 95 %', async () => {
+  const { server, api } = await setup({
+    strategy: 'sliding_window',
+    maxRequests: 20,
+    timeWindow: 1000,
+    queueSize: 200,
+  });
+  const started = Date.now();
+  const results = Array.from({ length: 61 }, () => api.get('/work'));
+  await Promise.all(results);
+  const elapsed = Date.now() - started;
+  // 61 requests: 20 at once, then 20 per second: the last goes at 3 s.
+  expect(busiestWindow(server.arrivals, 1000)).toBeLessThanOrEqual(20);
+  expect(elapsed).toBeGreaterThanOrEqual(3000 - 20);
+  expect(61 / (elapsed / 1000)).toBeGreaterThanOrEqual(20 * 0.95 * (61 / 60));
+});
+
+it('a token bucket with burstSize 1 spaces requests evenly', async () => {
+  const { server, api } = await setup({ strategy: 'token_bucket', maxRequests: 50, timeWindow: 1000, burstSize: 1 });
+  await Promise.all(Array.from({ length: 26 }, () => api.get('/work')));
+  const times = server.arrivals;
+  // 26 requests at 50/s take at least 25 intervals of 20 ms.
+  expect((times[25] as number) - (times[0] as number)).toBeGreaterThanOrEqual(480);
+  expect(busiestWindow(times, 100)).toBeLessThanOrEqual(6);
+});
+
+it('maxConcurrent: 3: the server never sees more than 3 requests in flight', async () => {
+  const { server, api, limiter } = await setup({ maxConcurrent: 3 }, 30);
+  const pending = Array.from({ length: 15 }, () => api.get('/slow'));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(limiter.status()).toMatchObject({ running: 3, queued: 12 });
+  await Promise.all(pending);
+  expect(server.maxInFlight).toBe(3);
+  expect(server.arrivals).toHaveLength(15);
+});
+
+it('a 429 with Retry-After: 1 pauses all queued requests for at least 1 s', async () => {
+  const { server, api } = await setup({ maxConcurrent: 1 });
+  server.script.push({ status: 429, headers: { 'retry-after': '1' } });
+  const first = api.get('/limited').catch((error: unknown) => error);
+  const queued = Array.from({ length: 3 }, () => api.get('/limited'));
+  await first;
+  await Promise.all(queued);
+  const [got429, ...rest] = server.arrivals as [number, ...number[]];
+  for (const at of rest) expect(at - got429).toBeGreaterThanOrEqual(1000 - 5);
+});
+
+it('core retries honour Retry-After, and the retry waits in the limiter like the requests behind it', async () => {
+  const server = await recordingServer();
+  servers.push(server);
+  const api = createClient({ baseURL: server.url, retry: { retries: 1 }, plugins: [rateLimit({ maxConcurrent: 1 })] });
+  clients.push(api);
+  server.script.push({ status: 429, headers: { 'retry-after': '1' } });
+  const response = await api.get('/retried');
+  expect(response.status).toBe(200);
+  expect((server.arrivals[1] as number) - (server.arrivals[0] as number)).toBeGreaterThanOrEqual(995);
+});
+
+it('leaves no open handles after client.close(), with requests still waiting', async () => {
+  const count = () => {
+    const kinds = process.getActiveResourcesInfo();
+    return ['Timeout', 'TCPSocketWrap', 'TCPServerWrap'].map((kind) => kinds.filter((k) => k === kind).length);
+  };
+  const before = count();
+  const server = await recordingServer();
+  const limiter = rateLimit({ maxRequests: 1, timeWindow: 60_000 });
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  await api.get('/one');
+  const waiting = api.get('/two').catch((error: unknown) => error);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await api.close();
+  expect(await waiting).toMatchObject({ code: 'ERR_CLIENT_CLOSED' });
+  await server.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(count()).toEqual(before);
+});
