@@ -1,3 +1,4 @@
+import type { Middleware } from './axle-instance';
 import type { RetryOptions } from './retry-options';
 /**
  * The per-request keys `@axle/core` adds to axios's request config. Plugins add theirs the same
@@ -37,6 +38,15 @@ declare module 'axios' {
      * {@link RetryOptions}, or `false` to turn retries off. Default: the client's (3 retries).
      */
     retry?: number | RetryOptions | false;
+    /**
+     * Middleware for this request only, run after the client's middleware (inside it). Default: none.
+     */
+    middleware?: readonly Middleware[];
+  }
+
+  interface AxiosResponse {
+    /** Set by `timingMiddleware`: milliseconds the call took below it. */
+    durationMs?: number;
   }
 
   interface InternalAxiosRequestConfig {

@@ -1,7 +1,10 @@
 import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
 import type { ThrowHttpErrors } from './augment';
 import type { AxleEvents } from './events';
+import type { Logger } from './logger';
 import type { AxlePlugin, CallLayer } from './plugin';
+import type { RedactRule } from './redact';
+import type { RequestIdOption } from './request-id';
 import type { TimeoutOptions } from './timeout-options';
 
 /**
@@ -63,6 +66,33 @@ export interface AxleOptions {
   readonly hooks?: AxleHooks;
   /** Middleware around the call phase. Default `[]`. */
   readonly middleware?: readonly Middleware[];
+  /**
+   * Where axle logs: any object with `debug`, `info`, `warn`, `error` (console, pino, winston).
+   * DEBUG: each attempt's redacted headers (and body samples with `logBodyBytes`); INFO: method,
+   * redacted URL, status, duration, attempt; WARN: retries, slow responses; ERROR: final failures.
+   * Default: none (no logging, no cost).
+   */
+  readonly logger?: Logger;
+  /** The most bytes of each request and response body in DEBUG records (redacted). Default `0`: none. */
+  readonly logBodyBytes?: number;
+  /** Responses slower than this many ms are logged at WARN. Default `10000`; `0` turns it off. */
+  readonly slowThreshold?: number;
+  /**
+   * Sets `X-Request-ID` (unless the request has one), the same on every attempt and in every log
+   * record: `true`/`'uuid'`, `'ulid'`, or a function. Default: off.
+   */
+  readonly requestId?: RequestIdOption;
+  /**
+   * `true` sets a W3C `traceparent` when the request has none: from the active OpenTelemetry context
+   * (or axle's client span) when `@opentelemetry/api` is installed, else generated; `tracestate` is
+   * kept or propagated. Default `false`.
+   */
+  readonly trace?: boolean;
+  /**
+   * `true` records one OpenTelemetry client span per logical request and the
+   * `http.client.request.duration` histogram, when `@opentelemetry/api` is installed. Default `false`.
+   */
+  readonly telemetry?: boolean;
 }
 
 /**
@@ -70,7 +100,17 @@ export interface AxleOptions {
  * the per-request keys (`throwHttpErrors`: which HTTP error statuses reject, default `true`; see
  * {@link ThrowHttpErrors}) as client-wide defaults.
  */
-export interface AxleConfig<D = unknown> extends Omit<CreateAxiosDefaults<D>, 'timeout'>, AxleOptions {
+export interface AxleConfig<D = unknown>
+  extends Omit<CreateAxiosDefaults<D>, 'timeout' | 'redact' | 'middleware'>,
+    AxleOptions {
+  /**
+   * Extra redaction: header, query parameter and body field names (any case) and RegExps tested
+   * against those names, redacted in logs, error messages, `toJSON()` and span attributes, on top of
+   * axle's defaults (Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, API keys and
+   * tokens in query strings). Axios's own `redact` (a list of config key names for `AxiosError#toJSON`)
+   * keeps its meaning: the list stays in the config. Default: none.
+   */
+  redact?: RedactRule[];
   /**
    * A number keeps axios's meaning (ms until the headers, then idle on the body; `0` none). An object
    * splits it: `{ connect, response, read, write, total }` (see {@link TimeoutOptions}). Default
@@ -79,8 +119,14 @@ export interface AxleConfig<D = unknown> extends Omit<CreateAxiosDefaults<D>, 't
   timeout?: number | TimeoutOptions;
 }
 
-/** Options for `client.extend`: like {@link AxleConfig}, but plugins stay those of the parent. */
-export type AxleExtendConfig<D = unknown> = Omit<AxleConfig<D>, 'plugins'>;
+/**
+ * Options for `client.extend`: like {@link AxleConfig}, but plugins and the observability options
+ * (`logger`, `logBodyBytes`, `slowThreshold`, `requestId`, `trace`, `telemetry`) stay those of the parent.
+ */
+export type AxleExtendConfig<D = unknown> = Omit<
+  AxleConfig<D>,
+  'plugins' | 'logger' | 'logBodyBytes' | 'slowThreshold' | 'requestId' | 'trace' | 'telemetry'
+>;
 
 /**
  * A client: an `AxiosInstance` (every axios call works as it does with axios) with additions.
@@ -110,6 +156,15 @@ export interface AxleInstance extends AxiosInstance {
    * and middleware appended). It shares the connection pool, plugins and events.
    */
   extend(config?: AxleExtendConfig): AxleInstance;
+  /**
+   * A new client with `middleware` appended to this one's (`extend({ middleware })`).
+   *
+   * @example
+   * ```ts
+   * const timed = api.with(timingMiddleware());
+   * ```
+   */
+  with(...middleware: Middleware[]): AxleInstance;
   /** Axios's `instance.create`; here the same as `extend`. */
   create(config?: AxleExtendConfig): AxleInstance;
 }

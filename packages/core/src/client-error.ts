@@ -1,11 +1,13 @@
 import axios, { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { redactHeaders, redactUrl } from './redact';
+import { type RedactRule, redactHeaders, redactUrl } from './redact';
 
 /**
  * Marks axle errors with the names of every class in their chain, so guards work across two
  * copies of the package (where `instanceof` fails). `Symbol.for` is a registry lookup, not state.
  */
 const ERROR_KINDS = Symbol.for('axle.error.kinds');
+/** The extra redaction rules (the config's `redact`) an error applies in `toJSON()`. */
+const REDACT_RULES = Symbol('axle.error.redact');
 
 /** What every axle error can be built from. */
 export interface ClientErrorOptions {
@@ -73,7 +75,8 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
   constructor(message: string, options: ClientErrorOptions = {}) {
     const method = (options.method ?? options.config?.method)?.toUpperCase();
     const url = options.url ?? (options.config ? requestUrl(options.config) : undefined);
-    const safeUrl = url === undefined ? undefined : redactUrl(url);
+    const rules = redactRulesOf(options.config);
+    const safeUrl = url === undefined ? undefined : redactUrl(url, rules);
     const where = method && safeUrl ? `${method} ${safeUrl}` : (safeUrl ?? method);
     super(
       where ? `${message}: ${where}` : message,
@@ -104,6 +107,7 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
       for (const key of ['config', 'request', 'response'] as const) hide(options.cause, key, options.cause[key]);
     }
     hide(this, ERROR_KINDS, Object.freeze(kinds));
+    if (rules !== undefined) hide(this, REDACT_RULES, rules);
     if (options.cause instanceof Error && typeof options.cause.stack === 'string' && this.stack) {
       this.stack = `${this.stack}\nCaused by: ${options.cause.stack}`;
     }
@@ -146,7 +150,7 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
       json.response = {
         status: response.status,
         statusText: response.statusText,
-        headers: redactHeaders(response.headers),
+        headers: redactHeaders(response.headers, (this as { [REDACT_RULES]?: readonly RedactRule[] })[REDACT_RULES]),
       };
     }
     const cause = this.cause;
@@ -154,7 +158,10 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
       const code = (cause as { code?: unknown }).code;
       json.cause = {
         name: cause.name,
-        message: cause instanceof ClientError ? cause.message : redactUrl(cause.message),
+        message:
+          cause instanceof ClientError
+            ? cause.message
+            : redactUrl(cause.message, (this as { [REDACT_RULES]?: readonly RedactRule[] })[REDACT_RULES]),
         ...(typeof code === 'string' ? { code } : {}),
       };
     }
@@ -180,6 +187,12 @@ export function requestUrl(config: InternalAxiosRequestConfig): string | undefin
   } catch {
     return url;
   }
+}
+
+/** The `redact` rules a config carries (axios's array of names, or axle's names and RegExps). */
+function redactRulesOf(config: InternalAxiosRequestConfig | undefined): readonly RedactRule[] | undefined {
+  const rules = (config as { redact?: unknown } | undefined)?.redact;
+  return Array.isArray(rules) && rules.length > 0 ? (rules as RedactRule[]) : undefined;
 }
 
 function hide(target: object, key: PropertyKey, value: unknown): void {

@@ -9,14 +9,22 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import type { ThrowHttpErrors } from './augment';
-import type { AxleConfig, AxleExtendConfig, AxleInstance } from './axle-instance';
+import type { AxleConfig, AxleExtendConfig, AxleInstance, Middleware } from './axle-instance';
 import { ClientError } from './client-error';
 import { ConfigurationError } from './configuration-error';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
-import { checkRequestOptions, type ResolvedClientOptions, resolveClientOptions } from './options';
+import { checkRequestOptions, OBSERVE_KEYS, type ResolvedClientOptions, resolveClientOptions } from './options';
 import { createPipeline, type LayerEntry, typedFailure } from './pipeline';
-import { type CallLayer, type ConfigStep, PLUGIN_ROLES, type PluginDispose, type PluginRole } from './plugin';
+import {
+  type CallLayer,
+  type ConfigStep,
+  type NextAdapter,
+  PLUGIN_ROLES,
+  type PluginDispose,
+  type PluginRole,
+} from './plugin';
+import { createRequestObserver, type RequestObserver } from './request-observer';
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
 import { type RequestContext, runRequest } from './run-request';
@@ -36,6 +44,8 @@ interface Runtime {
   readonly watchers: AgentWatcher[];
   /** What plugins add to every client of this runtime (`ctx.decorate`). */
   readonly decorators: ((client: AxleInstance) => void)[];
+  /** Logging, request IDs, trace context and telemetry; `undefined` when all are off. */
+  readonly observer: RequestObserver | undefined;
   closed: boolean;
 }
 
@@ -71,13 +81,15 @@ export function createClient(config?: AxleConfig): AxleInstance {
     ownedAgents.push(axiosConfig.httpsAgent as https.Agent);
   }
 
+  const events = createEvents();
   const runtime: Runtime = {
-    events: createEvents(),
+    events,
     configSteps: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     callLayers: new Map(PLUGIN_ROLES.map((role) => [role, []])),
     budget: options.retry && options.retry.budget !== false ? new RetryBudget(options.retry.budget) : undefined,
     watchers: [],
     decorators: [],
+    observer: createRequestObserver(options.observe, events, (error) => shouldThrow(error, options.throwHttpErrors)),
     closed: false,
   };
   const timeouts = options.timeouts;
@@ -180,6 +192,7 @@ function buildClient(
         ...options.middleware.map((layer) => ({ layer })),
         ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.callLayers.get(r) ?? []),
       ],
+      requestMiddlewareAt: (runtime.callLayers.get('credentials')?.length ?? 0) + options.middleware.length,
       events: runtime.events,
     });
     context = {
@@ -189,6 +202,7 @@ function buildClient(
       timeouts: options.timeouts,
       agentTimeouts,
       budget: runtime.budget,
+      observer: runtime.observer,
     };
     return context;
   };
@@ -198,8 +212,17 @@ function buildClient(
     const ref = config.adapter;
     if (cached !== undefined && cached.ref === ref) return cached.adapter;
     const ctx = getContext();
-    const call = ctx.pipeline.compose(axios.getAdapter(ref, config));
-    const adapter = ((c: InternalAxiosRequestConfig) => runRequest(c, call, ctx)) as AxiosAdapter;
+    const transport = axios.getAdapter(ref, config);
+    const call = ctx.pipeline.compose(transport);
+    // Per-request middleware gets a chain of its own; other requests use the client's as it is.
+    const callFor = (c: InternalAxiosRequestConfig): NextAdapter =>
+      c.middleware === undefined || c.middleware.length === 0 ? call : ctx.pipeline.compose(transport, c.middleware);
+    const observer = runtime.observer;
+    const adapter = (
+      observer
+        ? (c: InternalAxiosRequestConfig) => observer.run(c, () => runRequest(c, callFor(c), ctx))
+        : (c: InternalAxiosRequestConfig) => runRequest(c, callFor(c), ctx)
+    ) as AxiosAdapter;
     cached = { ref, adapter };
     return adapter;
   };
@@ -263,6 +286,14 @@ function buildClient(
     if (extra === null || typeof extra !== 'object') {
       throw new ConfigurationError('extend options must be an object', { option: 'options' });
     }
+    for (const key of OBSERVE_KEYS) {
+      if (key in extra) {
+        throw new ConfigurationError(
+          `${key} cannot be changed by extend (logging, request IDs, tracing and telemetry are shared with the client it extends); create a new client with createClient instead`,
+          { option: key },
+        );
+      }
+    }
     if ('plugins' in extra) {
       throw new ConfigurationError(
         'plugins cannot be changed by extend (the new client shares the plugins of the one it extends); create a new client with createClient instead',
@@ -297,6 +328,7 @@ function buildClient(
     close: { value: close },
     [Symbol.asyncDispose]: { value: close },
     extend: { value: extend },
+    with: { value: (...middleware: Middleware[]) => extend({ middleware }) },
     create: { value: extend, writable: true, configurable: true },
   });
   return instance as AxleInstance;

@@ -52,6 +52,12 @@ export {
   RateLimitError,
   ServerError,
 } from './http-error';
+export type { Logger, LogLevel, LogRecord } from './logger';
+export { isLogger } from './logger';
+export type { LoggingMiddlewareOptions } from './logging-middleware';
+export { loggingMiddleware } from './logging-middleware';
+export type { MetricsCollector, RequestMetric } from './metrics-middleware';
+export { metricsMiddleware } from './metrics-middleware';
 export { parseRetryAfter } from './parse-retry-after';
 export type {
   AxlePlugin,
@@ -63,14 +69,28 @@ export type {
   PluginRole,
 } from './plugin';
 export { definePlugin, PLUGIN_ROLES } from './plugin';
-export { isSensitiveHeader, REDACTED, redactHeaders, redactUrl, SENSITIVE_HEADERS } from './redact';
+export type { RedactRule } from './redact';
+export {
+  isSensitiveField,
+  isSensitiveHeader,
+  matchesRedactRule,
+  REDACTED,
+  redactHeaders,
+  redactUrl,
+  SENSITIVE_HEADERS,
+  sampleBody,
+} from './redact';
+export type { RequestIdOption } from './request-id';
+export { REQUEST_ID_HEADER, ulid } from './request-id';
 export { RetryBudget } from './retry-budget';
 export type { ResolvedRetryOptions, RetryBudgetOptions, RetryInfo, RetryOptions } from './retry-options';
 export { DEFAULT_RETRY, resolveRetryOptions } from './retry-options';
 export { ConnectTimeoutError, ReadTimeoutError, TimeoutError, WriteTimeoutError } from './timeout-error';
 export type { ResolvedTimeouts, TimeoutOptions } from './timeout-options';
 export { DEFAULT_TIMEOUTS, resolveTimeouts } from './timeout-options';
+export { timingMiddleware } from './timing-middleware';
 export { toClientError } from './to-client-error';
+export { traceparent } from './trace-context';
 export type { ValidationErrorOptions, ValidationIssue } from './validation-error';
 export { ValidationError } from './validation-error';
 export { VERSION } from './version';

@@ -2,7 +2,10 @@ import type { CreateAxiosDefaults } from 'axios';
 import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, Middleware, RequestHook, ResponseHook } from './axle-instance';
 import { ConfigurationError } from './configuration-error';
+import { isLogger } from './logger';
 import { type AxlePlugin, assertPlugin, describe } from './plugin';
+import { resolveRequestId } from './request-id';
+import type { ObserverOptions } from './request-observer';
 import { type ResolvedRetryOptions, resolveRetryOptions } from './retry-options';
 import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
 
@@ -18,9 +21,17 @@ export interface ResolvedClientOptions {
   readonly retry: ResolvedRetryOptions | false;
   /** Split timeouts; `undefined` when the client gave axios's number form. */
   readonly timeouts: ResolvedTimeouts | undefined;
+  /** Logging, request IDs, trace context and telemetry. */
+  readonly observe: ObserverOptions;
 }
 
-const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors', 'retry'] as const;
+/** The observability options: fixed at `createClient`, shared by the clients `extend` makes. */
+export const OBSERVE_KEYS = ['logger', 'logBodyBytes', 'slowThreshold', 'requestId', 'trace', 'telemetry'] as const;
+
+/** Default of `slowThreshold`: responses slower than this many ms are logged at WARN. */
+export const DEFAULT_SLOW_THRESHOLD = 10_000;
+
+const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors', 'retry', ...OBSERVE_KEYS] as const;
 
 // Every option name axios and axle know: a key that differs from one of them only in case or
 // separators is a typo (`baseUrl`, `max_redirects`) and fails with a suggestion. Other unknown
@@ -106,7 +117,22 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
   }
   checkRequestOptions(config, '');
 
-  const { plugins = [], hooks = {}, middleware = [], throwHttpErrors = true, retry, timeout, ...rest } = config;
+  const {
+    plugins = [],
+    hooks = {},
+    middleware = [],
+    throwHttpErrors = true,
+    retry,
+    timeout,
+    logger,
+    logBodyBytes,
+    slowThreshold,
+    requestId,
+    trace,
+    telemetry,
+    ...rest
+  } = config;
+  const observe = resolveObserveOptions({ logger, logBodyBytes, slowThreshold, requestId, trace, telemetry });
   const retryOptions = resolveRetryOptions(retry);
   let timeouts: ResolvedTimeouts | undefined = DEFAULT_TIMEOUTS;
   const axiosConfig: CreateAxiosDefaults = rest as CreateAxiosDefaults;
@@ -165,6 +191,31 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
     throwHttpErrors: Array.isArray(throwHttpErrors) ? Object.freeze([...throwHttpErrors]) : throwHttpErrors,
     retry: retryOptions,
     timeouts,
+    observe,
+  });
+}
+
+/** Checks `logger`, `logBodyBytes`, `slowThreshold`, `requestId`, `trace` and `telemetry`. */
+export function resolveObserveOptions(values: Record<(typeof OBSERVE_KEYS)[number], unknown>): ObserverOptions {
+  const { logger, logBodyBytes = 0, slowThreshold = DEFAULT_SLOW_THRESHOLD, trace = false, telemetry = false } = values;
+  if (logger !== undefined && logger !== null && !isLogger(logger)) {
+    fail('logger', 'an object with debug, info, warn and error methods (console, pino, winston)', logger);
+  }
+  if (!(isNumber(logBodyBytes) && Number.isInteger(logBodyBytes) && logBodyBytes >= 0)) {
+    fail('logBodyBytes', 'a whole number of bytes, 0 or more (0: no bodies in logs)', logBodyBytes);
+  }
+  if (!(isNumber(slowThreshold) && slowThreshold >= 0)) {
+    fail('slowThreshold', 'a number of milliseconds, 0 or more (0: off)', slowThreshold);
+  }
+  if (typeof trace !== 'boolean') fail('trace', 'true or false', trace);
+  if (typeof telemetry !== 'boolean') fail('telemetry', 'true or false', telemetry);
+  return Object.freeze({
+    logger: isLogger(logger) ? logger : undefined,
+    logBodyBytes,
+    slowThreshold,
+    requestId: resolveRequestId(values.requestId),
+    trace,
+    telemetry,
   });
 }
 
@@ -201,12 +252,24 @@ export function checkRequestOptions(config: object, prefix: string): void {
   if (c.headers !== undefined && (c.headers === null || typeof c.headers !== 'object')) {
     fail(`${prefix}headers`, 'an object of header names and values', c.headers);
   }
+  if (c.redact !== undefined) checkRedact(c.redact, `${prefix}redact`);
+  if (c.middleware !== undefined) functionList(c.middleware, `${prefix}middleware`);
   for (const key of ['httpAgent', 'httpsAgent'] as const) {
     const value = c[key];
     if (value !== undefined && value !== null && value !== false && typeof value !== 'object') {
       fail(`${prefix}${key}`, 'an http(s).Agent', value);
     }
   }
+}
+
+function checkRedact(value: unknown, option: string): void {
+  if (
+    Array.isArray(value) &&
+    value.every((rule) => (typeof rule === 'string' && rule !== '') || rule instanceof RegExp)
+  ) {
+    return;
+  }
+  fail(option, "an array of header, query parameter or field names and RegExps (axios's redact, extended)", value);
 }
 
 function checkThrowHttpErrors(value: unknown, option: string): void {

@@ -21,13 +21,18 @@ export interface PipelineParts {
   readonly requestHooks: readonly RequestHook[];
   /** Call layers, outermost first: credentials, middleware, extension, cache, breaker, limiter. */
   readonly callLayers: readonly LayerEntry[];
+  /** Where per-request middleware goes in `callLayers`: right after the client's middleware. Default: the end. */
+  readonly requestMiddlewareAt?: number;
   readonly events: AxleEvents;
 }
 
 /** One client's pipeline: builds call chains and runs attempts through config and call phases. */
 export interface Pipeline {
-  /** The call chain down to `transport`, whose failures become typed axle errors. */
-  compose(transport: AxiosAdapter): NextAdapter;
+  /**
+   * The call chain down to `transport`, whose failures become typed axle errors; `extra` (a
+   * request's own middleware) goes right after the client's middleware.
+   */
+  compose(transport: AxiosAdapter, extra?: readonly CallLayer[]): NextAdapter;
   /** Whether anything in the pipeline may change a request's headers (config steps, hooks, layers). */
   readonly mutates: boolean;
   /** Runs one attempt: the config phase, then `call`. */
@@ -55,10 +60,15 @@ export function typedFailure(error: unknown, config: InternalAxiosRequestConfig)
  * plugins, hooks or listeners adds two function calls to a request.
  */
 export function createPipeline(parts: PipelineParts): Pipeline {
-  const { configSteps, requestHooks, callLayers, events } = parts;
+  const { configSteps, requestHooks, events } = parts;
   const hasConfigPhase = configSteps.length > 0 || requestHooks.length > 0;
 
-  const compose = (transport: AxiosAdapter): NextAdapter => {
+  const compose = (transport: AxiosAdapter, extra?: readonly CallLayer[]): NextAdapter => {
+    let callLayers = parts.callLayers;
+    if (extra !== undefined && extra.length > 0) {
+      const at = parts.requestMiddlewareAt ?? callLayers.length;
+      callLayers = [...callLayers.slice(0, at), ...extra.map((layer) => ({ layer })), ...callLayers.slice(at)];
+    }
     // With no layer to see them, failures are typed by whoever catches them first (the retry loop
     // or the response phase): one promise less per request.
     if (callLayers.length === 0) return transport as NextAdapter;
@@ -103,7 +113,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
 
   return {
     compose,
-    mutates: hasConfigPhase || callLayers.length > 0,
+    mutates: hasConfigPhase || parts.callLayers.length > 0,
     attempt(config, call, attempt, startedAt) {
       config.axle = { attempt, startedAt };
       if (

@@ -26,18 +26,72 @@ const SENSITIVE_QUERY =
 const SENSITIVE_HEADER_SET = new Set(SENSITIVE_HEADERS);
 
 /**
- * Whether a header name carries credentials.
+ * An extra redaction rule (the `redact` option): a string names a header, query parameter or body
+ * field (compared case-insensitively, as axios compares its own `redact` config keys); a RegExp is
+ * tested against those names.
+ *
+ * @example
+ * ```ts
+ * const rules: RedactRule[] = ['X-Tenant-Secret', /^x-internal-/i];
+ * ```
+ */
+export type RedactRule = string | RegExp;
+
+/**
+ * Whether `name` matches one of `rules` (a string: the same name in any case; a RegExp: a match).
+ * Anything in `rules` that is neither is ignored, so a config's `redact` can be passed as it is.
+ *
+ * @example
+ * ```ts
+ * matchesRedactRule('X-Secret', ['x-secret']); // true
+ * ```
+ */
+export function matchesRedactRule(name: string, rules: readonly RedactRule[] | undefined): boolean {
+  if (rules === undefined || !Array.isArray(rules) || rules.length === 0) return false;
+  for (const rule of rules) {
+    if (typeof rule === 'string') {
+      if (rule.toLowerCase() === name.toLowerCase()) return true;
+    } else if (rule instanceof RegExp) {
+      rule.lastIndex = 0;
+      if (rule.test(name)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a header name carries credentials: one of {@link SENSITIVE_HEADERS}, or a name matched
+ * by `rules`.
  *
  * @param name - a header name, in any case.
+ * @param rules - extra rules (the `redact` option). Default: none.
+ * @example
+ * ```ts
+ * isSensitiveHeader('Authorization'); // true
+ * ```
  */
-export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_HEADER_SET.has(name.toLowerCase());
+export function isSensitiveHeader(name: string, rules?: readonly RedactRule[]): boolean {
+  return SENSITIVE_HEADER_SET.has(name.toLowerCase()) || matchesRedactRule(name, rules);
+}
+
+/**
+ * Whether a query parameter or body field name carries a secret (`api_key`, `token`, `password`,
+ * ...), or is matched by `rules`.
+ *
+ * @example
+ * ```ts
+ * isSensitiveField('access_token'); // true
+ * ```
+ */
+export function isSensitiveField(name: string, rules?: readonly RedactRule[]): boolean {
+  return SENSITIVE_QUERY.test(name) || matchesRedactRule(name, rules);
 }
 
 /**
  * Returns `url` with the password of its user-info and the values of credential-like query
  * parameters (`api_key`, `token`, `access_token`, `signature`, ...) replaced by `[REDACTED]`.
- * A string that is not an absolute URL is redacted in its query part only.
+ * A string that is not an absolute URL is redacted in its query part only. `rules` (the `redact`
+ * option) name more query parameters. Default: none.
  *
  * @example
  * ```ts
@@ -45,7 +99,7 @@ export function isSensitiveHeader(name: string): boolean {
  * // 'https://u:[REDACTED]@api.example.com/x?api_key=[REDACTED]&page=2'
  * ```
  */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, rules?: readonly RedactRule[]): string {
   let result = url;
   const schemeEnd = result.indexOf('://');
   if (schemeEnd !== -1) {
@@ -72,7 +126,7 @@ export function redactUrl(url: string): string {
       const eq = pair.indexOf('=');
       if (eq === -1) return pair;
       const name = safeDecode(pair.slice(0, eq));
-      return SENSITIVE_QUERY.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+      return isSensitiveField(name, rules) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
     })
     .join('&');
   return `${result.slice(0, queryStart + 1)}${query}${result.slice(queryEnd)}`;
@@ -88,7 +142,8 @@ function safeDecode(text: string): string {
 
 /**
  * Returns a plain copy of `headers` with credential headers replaced by `[REDACTED]`.
- * Accepts axios's `AxiosHeaders`, a plain object, or anything with a `toJSON()`.
+ * Accepts axios's `AxiosHeaders`, a plain object, or anything with a `toJSON()`. `rules` (the
+ * `redact` option) name more headers. Default: none.
  *
  * @example
  * ```ts
@@ -96,12 +151,12 @@ function safeDecode(text: string): string {
  * // { Authorization: '[REDACTED]', Accept: 'application/json' }
  * ```
  */
-export function redactHeaders(headers: unknown): Record<string, unknown> {
+export function redactHeaders(headers: unknown, rules?: readonly RedactRule[]): Record<string, unknown> {
   const source = toPlainHeaders(headers);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(source)) {
     if (value === undefined || value === null) continue;
-    out[name] = isSensitiveHeader(name) ? REDACTED : value;
+    out[name] = isSensitiveHeader(name, rules) ? REDACTED : value;
   }
   return out;
 }
@@ -114,4 +169,71 @@ function toPlainHeaders(headers: unknown): Record<string, unknown> {
     if (json !== null && typeof json === 'object') return json as Record<string, unknown>;
   }
   return headers as Record<string, unknown>;
+}
+
+/**
+ * A redacted, size-limited text sample of a request or response body for logs: JSON (an object, or
+ * a string that parses as JSON) with sensitive fields redacted at any depth, form-encoded text with
+ * sensitive parameters redacted, other text as it is; binary bodies and streams are described,
+ * not shown. Returns `undefined` when `maxBytes` is 0 or there is no body.
+ *
+ * @param body - the body (`config.data` after serialisation, or `response.data`).
+ * @param maxBytes - the most UTF-8 bytes kept; longer samples end with `…`.
+ * @param rules - extra field names (the `redact` option). Default: none.
+ * @example
+ * ```ts
+ * sampleBody('{"user":"ann","password":"pw"}', 200); // '{"user":"ann","password":"[REDACTED]"}'
+ * ```
+ */
+export function sampleBody(body: unknown, maxBytes: number, rules?: readonly RedactRule[]): string | undefined {
+  if (maxBytes <= 0 || body === undefined || body === null || body === '') return undefined;
+  let text: string;
+  if (typeof body === 'string') {
+    const trimmed = body.trimStart();
+    let parsed: unknown;
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (parsed !== undefined) text = JSON.stringify(redactFields(parsed, rules, 0));
+    else if (/^[^\s=&]+=[^\s]*$/.test(body)) text = redactUrl(`?${body}`, rules).slice(1);
+    else text = body;
+  } else if (Buffer.isBuffer(body) || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    return `[binary ${(body as ArrayBuffer).byteLength} bytes]`;
+  } else if (typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function') {
+    return '[stream]';
+  } else if (body instanceof URLSearchParams) {
+    text = redactUrl(`?${body.toString()}`, rules).slice(1);
+  } else if (typeof body === 'object') {
+    try {
+      text = JSON.stringify(redactFields(body, rules, 0)) ?? '';
+    } catch {
+      return '[unserialisable body]';
+    }
+  } else {
+    text = String(body);
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  // A character cut in half decodes as U+FFFD: drop it.
+  return bytes.length <= maxBytes
+    ? text
+    : `${bytes
+        .subarray(0, maxBytes)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '')}…`;
+}
+
+function redactFields(value: unknown, rules: readonly RedactRule[] | undefined, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 20) return '[…]';
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, rules, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] =
+      isSensitiveField(key, rules) || isSensitiveHeader(key, rules) ? REDACTED : redactFields(item, rules, depth + 1);
+  }
+  return out;
 }

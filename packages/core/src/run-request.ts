@@ -22,6 +22,8 @@ export interface RequestContext {
   /** The timeouts the client's agents watch every request with (those of the client that owns them). */
   readonly agentTimeouts: ResolvedTimeouts | undefined;
   readonly budget: RetryBudget | undefined;
+  /** Told of every retry (telemetry), when observability is on. */
+  readonly observer?: { retry(info: RetryInfo): void } | undefined;
 }
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -47,7 +49,7 @@ export function runRequest(
   if (timeouts === ctx.agentTimeouts && !timeouts?.total) {
     if (retry === false) return ctx.pipeline.attempt(config, call, 1, Date.now());
     // The common case: nothing to set up unless the first attempt fails.
-    if (retry.budget === false && retry.idempotencyKey === false && !ctx.pipeline.mutates) {
+    if (retry.budget === false && retry.idempotencyKey === false && !ctx.pipeline.mutates && !config.middleware) {
       const startedAt = Date.now();
       return ctx.pipeline
         .attempt(config, call, 1, startedAt)
@@ -81,7 +83,7 @@ function runAttempts(
   // Headers are copied when something in the pipeline may change them, so every retry starts from
   // the request as it came in. Attempts with a deadline run on copies: axios checks the caller's
   // config for cancellation after the adapter and must not see the deadline's signal.
-  const copyHeaders = retry !== false && ctx.pipeline.mutates;
+  const copyHeaders = retry !== false && (ctx.pipeline.mutates || config.middleware !== undefined);
   const copy = copyHeaders || deadline !== undefined || httpAgent !== undefined;
   const startedAt = first?.startedAt ?? Date.now();
   let lastError: unknown;
@@ -112,6 +114,7 @@ function runAttempts(
     const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
     retry.onRetry?.(info);
     ctx.events.emit('retry', info);
+    ctx.observer?.retry(info);
     lastError = error;
     try {
       await sleep(delay, userSignal, deadline, config);

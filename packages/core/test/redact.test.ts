@@ -1,4 +1,12 @@
-import { isSensitiveHeader, REDACTED, redactHeaders, redactUrl } from '@axle/core';
+import {
+  isSensitiveField,
+  isSensitiveHeader,
+  matchesRedactRule,
+  REDACTED,
+  redactHeaders,
+  redactUrl,
+  sampleBody,
+} from '@axle/core';
 import { AxiosHeaders } from 'axios';
 
 describe('redactUrl', () => {
@@ -55,5 +63,58 @@ describe('redactHeaders', () => {
   it('isSensitiveHeader', () => {
     expect(isSensitiveHeader('AUTHORIZATION')).toBe(true);
     expect(isSensitiveHeader('x-request-id')).toBe(false);
+  });
+});
+
+describe('extra rules (the redact option)', () => {
+  it('match names by string in any case, or by RegExp; other entries are ignored', () => {
+    expect(matchesRedactRule('X-Secret', ['x-secret'])).toBe(true);
+    expect(matchesRedactRule('x-internal-sig', [/^x-internal-/gi])).toBe(true);
+    expect(matchesRedactRule('x-internal-sig', [/^x-internal-/gi])).toBe(true);
+    expect(matchesRedactRule('accept', [42 as never, 'x'])).toBe(false);
+    expect(matchesRedactRule('accept', undefined)).toBe(false);
+    expect(isSensitiveHeader('X-Tenant', ['x-tenant'])).toBe(true);
+    expect(isSensitiveField('ssn', [/^ssn$/])).toBe(true);
+    expect(isSensitiveField('password')).toBe(true);
+    expect(isSensitiveField('page')).toBe(false);
+  });
+
+  it('apply to URLs and headers', () => {
+    expect(redactUrl('https://h/x?tenant=t&page=1', ['tenant'])).toBe(`https://h/x?tenant=${REDACTED}&page=1`);
+    expect(redactHeaders({ 'X-Tenant': 't', Accept: 'a' }, [/tenant/i])).toEqual({ 'X-Tenant': REDACTED, Accept: 'a' });
+  });
+});
+
+describe('sampleBody', () => {
+  it.each([
+    [
+      { user: 'a', password: 'p', nested: [{ token: 't' }] },
+      1000,
+      `{"user":"a","password":"${REDACTED}","nested":[{"token":"${REDACTED}"}]}`,
+    ],
+    ['{"secret":"s","ok":1}', 1000, `{"secret":"${REDACTED}","ok":1}`],
+    ['{not json', 1000, '{not json'],
+    ['grant_type=x&client_secret=s', 1000, `grant_type=x&client_secret=${REDACTED}`],
+    [new URLSearchParams({ token: 't', a: 'b' }), 1000, `token=${REDACTED}&a=b`],
+    ['plain text body', 5, 'plain…'],
+    ['héllo', 2, 'h…'],
+    [Buffer.from('abc'), 100, '[binary 3 bytes]'],
+    [new Uint8Array(4), 100, '[binary 4 bytes]'],
+    [{ pipe() {} }, 100, '[stream]'],
+    [42, 100, '42'],
+    ['x', 0, undefined],
+    [undefined, 100, undefined],
+    ['', 100, undefined],
+  ])('%p (%p bytes)', (body, bytes, expected) => {
+    expect(sampleBody(body, bytes)).toBe(expected);
+  });
+
+  it('applies extra rules to fields, and describes what cannot be serialised', () => {
+    expect(sampleBody({ ssn: '1', name: 'n' }, 100, ['ssn'])).toBe(`{"ssn":"${REDACTED}","name":"n"}`);
+    expect(sampleBody({ big: 1n }, 100)).toBe('[unserialisable body]');
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 30; i++) deep = deep.next = {} as Record<string, unknown>;
+    expect(sampleBody(root, 10_000)).toContain('[…]');
   });
 });
