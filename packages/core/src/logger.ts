@@ -17,7 +17,15 @@ export interface Logger {
   error(...args: unknown[]): unknown;
 }
 
-/** The four levels axle logs at, least severe first. */
+/**
+ * The four levels axle logs at, least severe first.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = 'debug';
+ * loggingMiddleware({ logger: console, level });
+ * ```
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**

@@ -3,7 +3,14 @@ import { ConfigurationError } from './configuration-error';
 import { baseRecord, errorFields, requestDetails, responseDetails } from './log-record';
 import { isLogger, type Logger, type LogLevel, writeLog } from './logger';
 
-/** Options of {@link loggingMiddleware}. */
+/**
+ * Options of {@link loggingMiddleware}.
+ *
+ * @example
+ * ```ts
+ * const options: LoggingMiddlewareOptions = { logger: console, level: 'debug', logBodyBytes: 256 };
+ * ```
+ */
 export interface LoggingMiddlewareOptions {
   /** Where records go: console, pino, winston, or any object with the four methods. */
   readonly logger: Logger;

@@ -4,7 +4,15 @@ import { ConfigurationError } from './configuration-error';
 import { rulesOf } from './log-record';
 import { redactUrl } from './redact';
 
-/** One call's measurement, as {@link metricsMiddleware} gives it to the collector. */
+/**
+ * One call's measurement, as {@link metricsMiddleware} gives it to the collector.
+ *
+ * @example
+ * ```ts
+ * // { method: 'GET', url: 'https://api.example.com/x?token=[REDACTED]', status: 200,
+ * //   error: undefined, durationMs: 12.5, attempt: 1 }
+ * ```
+ */
 export interface RequestMetric {
   /** Upper case (`GET`). */
   readonly method: string;

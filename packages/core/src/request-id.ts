@@ -14,7 +14,14 @@ import { describe } from './plugin';
  */
 export type RequestIdOption = boolean | 'uuid' | 'ulid' | (() => string);
 
-/** The header axle sets the request ID in. */
+/**
+ * The header axle sets the request ID in: `X-Request-ID`.
+ *
+ * @example
+ * ```ts
+ * const id = response.config.headers.get(REQUEST_ID_HEADER);
+ * ```
+ */
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -8,8 +8,14 @@ import {
   definePlugin,
   type HTTPError,
   isNotFoundError,
+  type Logger,
+  loggingMiddleware,
+  type Middleware,
+  metricsMiddleware,
   type RateLimitError,
+  type RequestMetric,
   type RetryInfo,
+  timingMiddleware,
 } from '@axle/core';
 import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { expectTypeOf } from 'expect-type';
@@ -77,3 +83,33 @@ expectTypeOf(axios.isAxiosError(limited)).toEqualTypeOf<boolean>();
 definePlugin({ name: 'x', role: 'cache', install: () => undefined });
 // @ts-expect-error unknown role
 definePlugin({ name: 'x', role: 'kache', install: () => undefined });
+
+// Observability options, middleware and with().
+const observed = createClient({
+  logger: console,
+  logBodyBytes: 256,
+  slowThreshold: 2000,
+  requestId: 'ulid',
+  trace: true,
+  telemetry: true,
+  redact: ['X-Tenant-Secret', /^x-internal-/i],
+  middleware: [timingMiddleware(), metricsMiddleware((m: RequestMetric) => void m.durationMs)],
+});
+createClient({ requestId: () => 'id' });
+// @ts-expect-error requestId formats are 'uuid' and 'ulid'
+createClient({ requestId: 'snowflake' });
+// @ts-expect-error a logger needs all four methods
+createClient({ logger: { info: () => undefined } });
+// @ts-expect-error logging is fixed at createClient
+observed.extend({ logger: console });
+expectTypeOf(observed.with(loggingMiddleware({ logger: console }))).toEqualTypeOf<AxleInstance>();
+const perRequest: Middleware = (config, next) => next(config);
+void observed.get('/u', { middleware: [perRequest], redact: ['tenant'] });
+void observed.get('/u').then((response) => expectTypeOf(response.durationMs).toEqualTypeOf<number | undefined>());
+const pinoLike: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+createClient({ logger: pinoLike });
