@@ -7,6 +7,7 @@ export type {
   RateLimitQueuedEvent,
   RateLimitRejectedEvent,
 } from './augment';
+export type { RateLimitRedisOptions, ResolvedRedisOptions } from './distributed';
 export type { RateLimitStatus } from './limiter';
 export type {
   RateLimitOptions,

@@ -1,5 +1,6 @@
 import { type AxleEvents, ClientError } from '@axle/core';
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { SharedLimit } from './distributed';
 import type { ResolvedRateLimitOptions } from './options';
 import { RateLimitExceededError, type RateLimitExceededReason } from './rate-limit-exceeded-error';
 import { requestOrigin, requestTarget } from './request-target';
@@ -49,6 +50,9 @@ export class Limiter {
   readonly #options: ResolvedRateLimitOptions;
   readonly #events: AxleEvents;
   readonly #global: Scope;
+  readonly #shared: SharedLimit | undefined;
+  /** With `redis`: the client-wide limit counted here, used while Redis is down and `fallback` is `'local'`. */
+  readonly #fallback: Scope | undefined;
   readonly #hosts = new Map<string, Scope>();
   readonly #rules: readonly { readonly test: (target: string) => boolean; readonly scope: Scope }[];
   readonly #server = new Map<Scope, ServerRateLimit>();
@@ -57,26 +61,65 @@ export class Limiter {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(options: ResolvedRateLimitOptions, events: AxleEvents) {
+  constructor(options: ResolvedRateLimitOptions, events: AxleEvents, shared?: SharedLimit) {
     this.#options = options;
     this.#events = events;
-    this.#global = new Scope(GLOBAL, options.global);
+    this.#shared = shared;
+    // With Redis, the client-wide rate is counted there; the local scope keeps the server's pauses.
+    this.#global = new Scope(GLOBAL, shared === undefined ? options.global : undefined);
+    this.#fallback =
+      shared !== undefined && options.redis?.fallback === 'local' ? new Scope(GLOBAL, options.global) : undefined;
     this.#rules = options.rules.map((rule) => ({ test: rule.test, scope: new Scope(rule.name, rule) }));
   }
 
   /** The call-phase layer body: waits for a slot in every scope, sends, reads the answer's limits. */
   run(config: InternalAxiosRequestConfig, next: (c: InternalAxiosRequestConfig) => Promise<AxiosResponse>) {
-    const scopes = this.#scopesFor(config);
+    const shared = this.#shared;
+    const local = shared === undefined || (this.#fallback !== undefined && !shared.up);
+    const scopes = this.#scopesFor(config, shared !== undefined && local);
     const now = Date.now();
-    if (this.#queue.length === 0) {
-      const tickets = this.#tryGrant(scopes, now);
-      if (tickets !== undefined) return this.#send(config, next, scopes, tickets);
+    let granted: number[] | undefined;
+    if (this.#queue.length === 0) granted = this.#tryGrant(scopes, now);
+    if (local) {
+      if (granted !== undefined) return this.#send(config, next, scopes, granted);
+      return this.#enqueue(config, scopes, now).then((tickets) => this.#send(config, next, scopes, tickets));
     }
-    return this.#enqueue(config, scopes, now).then((tickets) => this.#send(config, next, scopes, tickets));
+    const waited = granted !== undefined ? Promise.resolve(granted) : this.#enqueue(config, scopes, now);
+    return waited.then((tickets) => this.#sendShared(config, next, scopes, tickets, now, shared as SharedLimit));
   }
 
-  #scopesFor(config: InternalAxiosRequestConfig): Scope[] {
+  /** With Redis: after the local scopes, waits for the shared slot, then sends. */
+  async #sendShared(
+    config: InternalAxiosRequestConfig,
+    next: (c: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
+    scopes: readonly Scope[],
+    tickets: readonly number[],
+    start: number,
+    shared: SharedLimit,
+  ): Promise<AxiosResponse> {
+    const timeout = this.#options.queueTimeout;
+    let slot: Awaited<ReturnType<SharedLimit['acquire']>>;
+    try {
+      slot = await shared.acquire(
+        config.signal as AbortSignal | undefined,
+        timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY,
+      );
+    } catch (error) {
+      this.#release(scopes, tickets);
+      // Redis is down: with fallback 'local', this request is limited here instead.
+      if (this.#fallback !== undefined) return this.run(config, next);
+      throw error;
+    }
+    if (slot === 'ok') return this.#send(config, next, scopes, tickets);
+    this.#release(scopes, tickets);
+    if (slot === 'aborted') throw new axios.CanceledError(undefined, undefined, config);
+    if (slot === 'closed') throw closedError(config);
+    throw this.#refusal('queue_timeout', this.#global, config, undefined, Date.now() - start);
+  }
+
+  #scopesFor(config: InternalAxiosRequestConfig, fallback: boolean): Scope[] {
     const scopes = [this.#global];
+    if (fallback && this.#fallback !== undefined) scopes.push(this.#fallback);
     const perHost = this.#options.perHost;
     if (perHost !== undefined) {
       const origin = requestOrigin(config);
@@ -349,7 +392,8 @@ export class Limiter {
   status(name: string = GLOBAL): RateLimitStatus {
     const now = Date.now();
     const scope = this.#find(name);
-    const counter = scope?.counter;
+    // With Redis, the client-wide count lives there; the local fallback counter tells the limit.
+    const counter = scope === this.#global && this.#shared !== undefined ? this.#fallback?.counter : scope?.counter;
     const paused = scope?.paused(now) === true;
     let remaining = paused ? 0 : counter === undefined ? Number.POSITIVE_INFINITY : counter.remaining(now);
     const server = scope === undefined ? undefined : this.#server.get(scope);
@@ -383,14 +427,15 @@ export class Limiter {
     return [GLOBAL, ...this.#hosts.keys(), ...this.#rules.map((rule) => rule.scope.name)];
   }
 
-  /** Rejects every waiting request and stops the timer. */
-  close(): void {
+  /** Rejects every waiting request, stops the timer, and closes the Redis connections. */
+  async close(): Promise<void> {
     this.#closed = true;
     this.#clearTimer();
     for (const waiter of this.#queue.splice(0)) {
       this.#detach(waiter);
       waiter.reject(closedError(waiter.config));
     }
+    await this.#shared?.close();
   }
 }
 

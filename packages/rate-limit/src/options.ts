@@ -1,4 +1,5 @@
 import { ConfigurationError } from '@axle/core';
+import type { RateLimitRedisOptions, ResolvedRedisOptions } from './distributed';
 import type { RateLimitStrategy } from './strategy';
 
 /**
@@ -75,9 +76,22 @@ export interface RateLimitOptions {
    * A {@link ScopeLimit}: each origin gets that limit, on top of the client-wide one. Default `false`.
    */
   perHost?: boolean | ScopeLimit;
+  /**
+   * Shares the client-wide limit (`maxRequests` per `timeWindow`) with every client that uses the
+   * same Redis and `prefix`, in any process. Requests are then spaced evenly across all of them
+   * (`strategy` and `burstSize` apply to local limits only). Default: none (limits are per client).
+   */
+  redis?: RateLimitRedisOptions;
 }
 
-/** A scope's limit with defaults applied. */
+/**
+ * A scope's limit with defaults applied.
+ *
+ * @example
+ * ```ts
+ * const limit: ResolvedScopeLimit | undefined = rateLimit({ maxRequests: 5 }).options.global;
+ * ```
+ */
 export interface ResolvedScopeLimit {
   readonly strategy: RateLimitStrategy;
   readonly maxRequests: number;
@@ -85,7 +99,15 @@ export interface ResolvedScopeLimit {
   readonly burstSize: number;
 }
 
-/** A rule with defaults applied and its pattern compiled. */
+/**
+ * A rule with defaults applied and its pattern compiled.
+ *
+ * @example
+ * ```ts
+ * const [rule] = rateLimit({ rules: [{ match: 'GET /search*', maxRequests: 10 }] }).options.rules;
+ * rule?.test('GET /search?q=1'); // true
+ * ```
+ */
 export interface ResolvedRule extends ResolvedScopeLimit {
   /** The pattern as given, to name the scope. */
   readonly name: string;
@@ -113,6 +135,8 @@ export interface ResolvedRateLimitOptions {
   readonly on429: 'wait' | 'throw';
   readonly defaultPause: number;
   readonly maxPause: number;
+  /** Redis options, or `undefined` when limits are per client. */
+  readonly redis: ResolvedRedisOptions | undefined;
 }
 
 /**
@@ -147,6 +171,7 @@ const KNOWN_KEYS: readonly (keyof RateLimitOptions)[] = [
   'maxPause',
   'rules',
   'perHost',
+  'redis',
 ];
 const SCOPE_KEYS = ['maxRequests', 'timeWindow', 'strategy', 'burstSize'];
 const STRATEGIES: readonly RateLimitStrategy[] = ['token_bucket', 'fixed_window', 'sliding_window'];
@@ -231,6 +256,13 @@ export function resolveRateLimitOptions(options?: RateLimitOptions): ResolvedRat
   if (o.on429 !== undefined && o.on429 !== 'wait' && o.on429 !== 'throw') fail('on429', "'wait' or 'throw'", o.on429);
   const defaultPause = nonNegative(o.defaultPause, 'defaultPause', d.defaultPause);
   const maxPause = nonNegative(o.maxPause, 'maxPause', d.maxPause);
+  let redis: ResolvedRedisOptions | undefined;
+  if (o.redis !== undefined) {
+    if (global === undefined) {
+      misplaced('redis', 'shares the client-wide limit: give maxRequests (and not perHost: true)');
+    }
+    redis = redisOptions(o.redis);
+  }
 
   return Object.freeze({
     global,
@@ -242,6 +274,32 @@ export function resolveRateLimitOptions(options?: RateLimitOptions): ResolvedRat
     on429: o.on429 ?? d.on429,
     defaultPause,
     maxPause,
+    redis,
+  });
+}
+
+const REDIS_KEYS = ['url', 'prefix', 'connectTimeout', 'fallback'];
+
+function redisOptions(value: unknown): ResolvedRedisOptions {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail('redis', "{ url: 'redis://host:6379', prefix }", value);
+  }
+  checkKeys(value, REDIS_KEYS, 'rateLimit.redis');
+  const r = value as RateLimitRedisOptions;
+  if (r.url !== undefined && !(typeof r.url === 'string' && /^rediss?:\/\//.test(r.url))) {
+    fail('redis.url', 'a redis:// or rediss:// URL', r.url);
+  }
+  if (r.prefix !== undefined && !(typeof r.prefix === 'string' && /^[\w:.-]+$/.test(r.prefix))) {
+    fail('redis.prefix', 'a non-empty key prefix of letters, digits, and _ : . -', r.prefix);
+  }
+  if (r.fallback !== undefined && r.fallback !== 'error' && r.fallback !== 'local') {
+    fail('redis.fallback', "'error' or 'local'", r.fallback);
+  }
+  return Object.freeze({
+    url: r.url ?? 'redis://127.0.0.1:6379',
+    prefix: r.prefix ?? 'axle-rate-limit',
+    connectTimeout: positive(r.connectTimeout, 'redis.connectTimeout', 2000, true),
+    fallback: r.fallback ?? 'error',
   });
 }
 

@@ -11,7 +11,14 @@ import { ClientError, type ClientErrorJSON, type ClientErrorOptions, isClientErr
  */
 export type RateLimitExceededReason = 'queue_full' | 'queue_timeout' | 'paused';
 
-/** What a `RateLimitExceededError` is built from. */
+/**
+ * What a `RateLimitExceededError` is built from.
+ *
+ * @example
+ * ```ts
+ * new RateLimitExceededError('queue full', { reason: 'queue_full', scope: '*', config });
+ * ```
+ */
 export interface RateLimitExceededErrorOptions extends ClientErrorOptions {
   readonly reason: RateLimitExceededReason;
   /** The scope that held the request back (`'*'`, an origin, or a rule's pattern). */

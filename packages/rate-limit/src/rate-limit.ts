@@ -1,4 +1,5 @@
 import { type AxlePlugin, ConfigurationError, definePlugin, type PluginContext } from '@axle/core';
+import { SharedLimit } from './distributed';
 import { Limiter, type RateLimitStatus } from './limiter';
 import { type RateLimitOptions, type ResolvedRateLimitOptions, resolveRateLimitOptions } from './options';
 
@@ -70,7 +71,13 @@ export function rateLimit(options?: RateLimitOptions): RateLimitPlugin {
         'this rateLimit() handle is already installed on a client; create one handle per client (clients made by extend() share it already)',
       );
     }
-    const limiter = new Limiter(resolved, ctx.events);
+    const redis = resolved.redis;
+    const global = resolved.global;
+    const shared =
+      redis !== undefined && global !== undefined
+        ? new SharedLimit(redis, global.maxRequests, global.timeWindow)
+        : undefined;
+    const limiter = new Limiter(resolved, ctx.events, shared);
     installed = limiter;
     last = limiter;
     ctx.wrap((config, next) => {
@@ -85,9 +92,9 @@ export function rateLimit(options?: RateLimitOptions): RateLimitPlugin {
       }
       return limiter.run(config, next);
     });
-    return () => {
-      limiter.close();
+    return async () => {
       if (installed === limiter) installed = undefined;
+      await limiter.close();
     };
   };
 

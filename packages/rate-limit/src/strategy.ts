@@ -15,7 +15,15 @@
  */
 export type RateLimitStrategy = 'token_bucket' | 'fixed_window' | 'sliding_window';
 
-/** One scope's counter. Times are ms since the epoch. */
+/**
+ * One scope's counter. Times are ms since the epoch.
+ *
+ * @example
+ * ```ts
+ * const counter: Counter = new SlidingWindow(10, 1000);
+ * if (counter.wait(Date.now()) === 0) counter.settle(counter.take(Date.now()), Date.now());
+ * ```
+ */
 export interface Counter {
   /** Requests allowed per window (the bucket size for a token bucket). */
   readonly limit: number;
@@ -35,7 +43,14 @@ export interface Counter {
   resetAt(now: number): number;
 }
 
-/** What a counter is built from. */
+/**
+ * What a counter is built from.
+ *
+ * @example
+ * ```ts
+ * const spec: CounterSpec = { strategy: 'token_bucket', maxRequests: 100, timeWindow: 60_000, burstSize: 10 };
+ * ```
+ */
 export interface CounterSpec {
   readonly strategy: RateLimitStrategy;
   readonly maxRequests: number;
@@ -64,7 +79,16 @@ export function createCounter(spec: CounterSpec): Counter {
   }
 }
 
-/** Tokens refill continuously at `rate` per ms up to `limit`; a request takes one. */
+/**
+ * Tokens refill continuously at `maxRequests / timeWindow` per ms up to `burstSize`; a request
+ * takes one.
+ *
+ * @example
+ * ```ts
+ * const bucket = new TokenBucket(10, 1000, 3); // 10/s, bursts of 3
+ * bucket.wait(Date.now()); // 0: a token is there
+ * ```
+ */
 export class TokenBucket implements Counter {
   readonly limit: number;
   readonly #perMs: number;
@@ -110,7 +134,14 @@ export class TokenBucket implements Counter {
   }
 }
 
-/** Counts requests per window `[k × timeWindow, (k + 1) × timeWindow)`. */
+/**
+ * Counts requests per window `[k × timeWindow, (k + 1) × timeWindow)`.
+ *
+ * @example
+ * ```ts
+ * const window = new FixedWindow(100, 60_000); // 100 per calendar minute
+ * ```
+ */
 export class FixedWindow implements Counter {
   readonly limit: number;
   readonly #window: number;
@@ -157,6 +188,13 @@ export class FixedWindow implements Counter {
  * the oldest is a window old. A request in flight counts as sent "now" until it settles; then its
  * time is that of its answer, so a request is sent a full window after the server has seen the
  * one `limit` places before it.
+ *
+ * @example
+ * ```ts
+ * const window = new SlidingWindow(20, 1000);
+ * const ticket = window.take(Date.now());
+ * window.settle(ticket, Date.now()); // when the answer came
+ * ```
  */
 export class SlidingWindow implements Counter {
   readonly limit: number;

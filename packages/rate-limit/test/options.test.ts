@@ -82,9 +82,25 @@ describe('resolveRateLimitOptions', () => {
     [{ rules: [{ match: '', maxRequests: 1 }] }, /rules\[0\].match/],
     [{ rules: [{ match: '/a', maxRequests: 1, time_window: 5 }] }, /did you mean "timeWindow"/],
     [{ rules: [{ match: '/a' }] }, /rules\[0\].maxRequests is required/],
+    [{ redis: {} }, /redis shares the client-wide limit/],
+    [{ maxRequests: 1, perHost: true, redis: {} }, /redis shares the client-wide limit/],
+    [{ maxRequests: 1, redis: 'redis://x' }, /rateLimit.redis must be/],
+    [{ maxRequests: 1, redis: { url: 'http://x' } }, /redis.url must be a redis:\/\//],
+    [{ maxRequests: 1, redis: { prefix: 'a b' } }, /redis.prefix/],
+    [{ maxRequests: 1, redis: { fallback: 'none' } }, /redis.fallback must be 'error' or 'local'/],
+    [{ maxRequests: 1, redis: { connect_timeout: 5 } }, /Unknown rateLimit.redis option "connect_timeout"/],
   ])('rejects %j', (options, message) => {
     expect(bad(options)).toThrow(ConfigurationError);
     expect(bad(options)).toThrow(message);
+  });
+
+  it('applies the Redis defaults', () => {
+    expect(resolveRateLimitOptions({ maxRequests: 1, redis: {} }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'axle-rate-limit',
+      connectTimeout: 2000,
+      fallback: 'error',
+    });
   });
 
   it('names the option on the error', () => {

@@ -1,0 +1,160 @@
+// Distributed mode against the real Redis on 127.0.0.1:6379, with a key prefix unique to the run.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { type AxleInstance, createClient, isClientError } from '@axle/core';
+import { rateLimit } from '@axle/rate-limit';
+import axios from 'axios';
+import { Redis } from 'ioredis';
+import { closedPort, sendJson, startServer, type TestServer } from '../../../test-support/http-server';
+
+const RUN = `axle-test-${process.pid}-${Date.now()}`;
+let server: TestServer;
+let arrivals: number[] = [];
+const clients: AxleInstance[] = [];
+
+beforeAll(async () => {
+  server = await startServer((_req, res) => {
+    arrivals.push(Date.now());
+    sendJson(res, 200, { ok: true });
+  });
+});
+afterAll(async () => {
+  await server.close();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`b_${RUN}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+beforeEach(() => {
+  arrivals = [];
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((api) => api.close()));
+});
+
+function client(prefix: string, maxRequests: number, extra: Record<string, unknown> = {}): AxleInstance {
+  const limiter = rateLimit({ maxRequests, timeWindow: 1000, redis: { prefix: `${RUN}-${prefix}` }, ...extra });
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  clients.push(api);
+  return api;
+}
+
+function busiestWindow(times: readonly number[], ms: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[i] as number) - (sorted[j] as number) >= ms) j += 1;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+it('leaves no open handles after close(), Redis connections included', async () => {
+  const count = () => {
+    const kinds = process.getActiveResourcesInfo();
+    return ['Timeout', 'TCPSocketWrap'].map((kind) => kinds.filter((k) => k === kind).length);
+  };
+  const before = count();
+  const limiter = rateLimit({ maxRequests: 1, timeWindow: 60_000, redis: { prefix: `${RUN}-handles` } });
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  await api.get('/one');
+  const waiting = api.get('/two').catch((e: unknown) => e);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await api.close();
+  expect(await waiting).toMatchObject({ code: 'ERR_CLIENT_CLOSED' });
+  for (let i = 0; i < 250 && count().join() !== before.join(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(count()).toEqual(before);
+});
+
+it('two clients with the same prefix share one limit', async () => {
+  const a = client('pair', 20);
+  const b = client('pair', 20);
+  const started = Date.now();
+  await Promise.all([
+    ...Array.from({ length: 12 }, () => a.get('/a')),
+    ...Array.from({ length: 12 }, () => b.get('/b')),
+  ]);
+  // 24 requests spaced 1000 / 20 ms apart (plus 2 %): about 1.17 s.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
+  expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(20);
+});
+
+it('keeps working after its keys expire in Redis 7 (the settings are re-created)', async () => {
+  const api = client('expiry', 100);
+  await api.get('/first');
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`b_${RUN}-expiry*`);
+  expect(keys.length).toBeGreaterThan(0);
+  await redis.del(...keys);
+  redis.disconnect();
+  await expect(api.get('/after')).resolves.toMatchObject({ status: 200 });
+});
+
+it('4 worker processes share 50 requests/s: no 1-s window above 50, throughput at least 90 %', async () => {
+  const prefix = `${RUN}-workers`;
+  const perWorker = 40;
+  const workers = Array.from({ length: 4 }, () =>
+    fork(path.join(__dirname, 'shared-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const done = workers.map(
+    (w) => new Promise<{ ok: boolean; error?: string }>((resolve) => w.once('message', (m) => resolve(m as never))),
+  );
+  for (const w of workers) w.send({ url: server.url, prefix, count: perWorker, maxRequests: 50 });
+  const results = await Promise.all(done);
+  await Promise.all(
+    workers.map((w) => new Promise((resolve) => (w.exitCode === null ? w.once('exit', resolve) : resolve(null)))),
+  );
+  expect(results.every((r) => r.ok)).toBe(true);
+  expect(arrivals).toHaveLength(160);
+  expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(50);
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  const span = ((sorted[159] as number) - (sorted[0] as number)) / 1000;
+  // 159 intervals at 50/s take 3.18 s; 90 % of the limit allows up to 3.53 s.
+  expect(159 / span).toBeGreaterThanOrEqual(45);
+}, 20_000);
+
+it('a shared wait ends at queueTimeout, or at once when the caller aborts', async () => {
+  const api = client('waits', 1, { queueTimeout: 200 });
+  await api.get('/first');
+  const started = Date.now();
+  await expect(api.get('/late')).rejects.toMatchObject({ reason: 'queue_timeout' });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(195);
+  const controller = new AbortController();
+  const aborted = api.get('/aborted', { signal: controller.signal }).catch((e: unknown) => e);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.abort();
+  expect(axios.isCancel(await aborted)).toBe(true);
+  expect(arrivals).toHaveLength(1);
+});
+
+it('Redis unreachable: a clear error within connectTimeout, nothing sent, never a hang', async () => {
+  const port = await closedPort();
+  const limiter = rateLimit({ maxRequests: 10, redis: { url: `redis://127.0.0.1:${port}`, connectTimeout: 300 } });
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  clients.push(api);
+  const started = Date.now();
+  const error = await api.get('/x').catch((e: unknown) => e);
+  expect(Date.now() - started).toBeLessThan(1500);
+  expect(isClientError(error)).toBe(true);
+  expect(error).toMatchObject({ code: 'ERR_RATE_LIMIT_STORE' });
+  expect((error as Error).message).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms/);
+  expect(arrivals).toHaveLength(0);
+});
+
+it("Redis unreachable with fallback: 'local': limited in this process instead", async () => {
+  const port = await closedPort();
+  const limiter = rateLimit({
+    maxRequests: 2,
+    timeWindow: 60_000,
+    queueSize: 0,
+    redis: { url: `redis://127.0.0.1:${port}`, connectTimeout: 300, fallback: 'local' },
+  });
+  const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  clients.push(api);
+  await api.get('/1');
+  await api.get('/2');
+  await expect(api.get('/3')).rejects.toMatchObject({ reason: 'queue_full' });
+  expect(arrivals).toHaveLength(2);
+  expect(limiter.status()).toMatchObject({ limit: 2, remaining: 0 });
+});

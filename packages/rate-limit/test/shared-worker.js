@@ -1,0 +1,42 @@
+// A worker process for the distributed test: loads the TypeScript sources through @swc/core
+// (as Jest does), sends its share of requests through a limiter shared in Redis, then reports.
+const path = require('node:path');
+const Module = require('node:module');
+const { addHook } = require('pirates');
+const swc = require('@swc/core');
+
+const packages = path.resolve(__dirname, '..', '..');
+addHook(
+  (code, filename) =>
+    swc.transformSync(code, {
+      filename,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }).code,
+  { exts: ['.ts'] },
+);
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function resolveAxle(request, ...rest) {
+  const match = /^@axle\/([a-z0-9-]+)$/.exec(request);
+  return resolve.call(this, match ? path.join(packages, match[1], 'src', 'index.ts') : request, ...rest);
+};
+
+const { createClient } = require('@axle/core');
+const { rateLimit } = require('@axle/rate-limit');
+
+process.once('message', async ({ url, prefix, count, maxRequests }) => {
+  const api = createClient({
+    baseURL: url,
+    retry: false,
+    plugins: [rateLimit({ maxRequests, timeWindow: 1000, queueSize: Infinity, queueTimeout: 0, redis: { prefix } })],
+  });
+  try {
+    await Promise.all(Array.from({ length: count }, () => api.get('/shared')));
+    process.send({ ok: true });
+  } catch (error) {
+    process.send({ ok: false, error: String(error) });
+  } finally {
+    await api.close();
+  }
+});
+process.send({ ready: true });
