@@ -1,14 +1,15 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { RequestDescription } from './event-payload';
 import type { RetryInfo } from './retry-options';
 
 /** Payload of the `request` event: an attempt is about to enter the call phase. */
-export interface RequestEvent {
+export interface RequestEvent extends RequestDescription {
   readonly config: InternalAxiosRequestConfig;
   readonly attempt: number;
 }
 
 /** Payload of the `response` event: an attempt got a response that did not reject. */
-export interface ResponseEvent {
+export interface ResponseEvent extends RequestDescription {
   readonly config: InternalAxiosRequestConfig;
   readonly response: AxiosResponse;
   readonly attempt: number;
@@ -17,7 +18,7 @@ export interface ResponseEvent {
 }
 
 /** Payload of the `error` event: an attempt failed (already a typed axle error, or a cancellation). */
-export interface ErrorEvent {
+export interface ErrorEvent extends RequestDescription {
   readonly config: InternalAxiosRequestConfig;
   readonly error: unknown;
   readonly attempt: number;

@@ -20,6 +20,7 @@ export type { ConfigurationErrorOptions } from './configuration-error';
 export { ConfigurationError } from './configuration-error';
 export { ConnectionError } from './connection-error';
 export { createClient } from './create-client';
+export type { RequestDescription } from './event-payload';
 export type { AxleEventMap, AxleEvents, AxleListener, ErrorEvent, RequestEvent, ResponseEvent } from './events';
 export { createEvents } from './events';
 export {

@@ -1,6 +1,7 @@
 import axios, { type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { RequestHook } from './axle-instance';
 import { ClientError } from './client-error';
+import { ErrorPayload, RequestPayload, ResponsePayload } from './event-payload';
 import type { AxleEvents } from './events';
 import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
 import { timeoutBehind } from './socket-timeouts';
@@ -97,16 +98,16 @@ export function createPipeline(parts: PipelineParts): Pipeline {
 
   const observed = async (config: InternalAxiosRequestConfig, call: NextAdapter, attempt: number) => {
     const current = hasConfigPhase ? await runConfigPhase(config) : config;
-    events.emit('request', { config: current, attempt });
+    events.emit('request', new RequestPayload(current, attempt));
     if (events.listenerCount('response') === 0 && events.listenerCount('error') === 0) return call(current);
     const started = performance.now();
     try {
       const response = await call(current);
-      events.emit('response', { config: current, response, attempt, durationMs: performance.now() - started });
+      events.emit('response', new ResponsePayload(current, response, attempt, performance.now() - started));
       return response;
     } catch (failure) {
       const error = typedFailure(failure, current);
-      events.emit('error', { config: current, error, attempt, durationMs: performance.now() - started });
+      events.emit('error', new ErrorPayload(current, error, attempt, performance.now() - started));
       throw error;
     }
   };

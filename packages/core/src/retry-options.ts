@@ -1,9 +1,10 @@
 import type { AxiosError, InternalAxiosRequestConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
+import type { RequestDescription } from './event-payload';
 import { describe } from './plugin';
 
 /** What `onRetry`, the `retry` event and a custom `delay` are told about a retry. */
-export interface RetryInfo {
+export interface RetryInfo extends RequestDescription {
   /** The config of the attempt that failed. */
   readonly config: InternalAxiosRequestConfig;
   /** What that attempt threw (a typed axle error). */

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
+import { RetryPayload } from './event-payload';
 import type { AxleEvents } from './events';
 import { isConnectionError, isHTTPError, isTimeoutError } from './guards';
 import { type Pipeline, typedFailure } from './pipeline';
@@ -111,7 +112,7 @@ function runAttempts(
     if (delay === undefined) throw error;
     if (deadline?.wouldPass(delay)) throw deadline.error(error, delay);
     if (budget && !budget.tryWithdraw()) throw error;
-    const info: RetryInfo = { config: attemptConfig, error, attempt, delay, reason: retryReason(error) };
+    const info: RetryInfo = new RetryPayload(attemptConfig, error, attempt, delay, retryReason(error));
     retry.onRetry?.(info);
     ctx.events.emit('retry', info);
     ctx.observer?.retry(info);

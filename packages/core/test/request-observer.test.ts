@@ -248,6 +248,41 @@ describe('logging with redaction', () => {
   });
 });
 
+describe('event payloads', () => {
+  it('describe the request safely and serialise without the config or any secret', async () => {
+    const api = createClient({
+      baseURL: server.url,
+      requestId: () => 'rid-1',
+      redact: ['tenant'],
+      retry: { retries: 1, delay: () => 0 },
+      headers: { Authorization: `Bearer ${SECRETS.bearer}` },
+    });
+    const payloads: unknown[] = [];
+    for (const event of ['request', 'response', 'error', 'retry'] as const) {
+      api.events.on(event, (payload) => {
+        expect(payload).toMatchObject({ method: 'GET', requestId: 'rid-1' });
+        expect(payload.url).toContain(`token=${REDACTED}`);
+        payloads.push(payload);
+      });
+    }
+    await api.get(`/ok?token=${SECRETS.tokenQuery}&tenant=${SECRETS.customQuery}`);
+    await api.get(`/fail?token=${SECRETS.tokenQuery}`).catch(() => undefined);
+    expect(payloads).toHaveLength(2 + 2 + 2 + 1);
+    const text = `${JSON.stringify(payloads)}\n${inspect(payloads, { depth: 10 })}`;
+    for (const secret of [SECRETS.bearer, SECRETS.tokenQuery, SECRETS.customQuery, SECRETS.setCookie]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(JSON.parse(JSON.stringify(payloads[1]))).toMatchObject({
+      method: 'GET',
+      requestId: 'rid-1',
+      attempt: 1,
+      response: { status: 200, headers: { 'set-cookie': REDACTED } },
+    });
+    expect(JSON.parse(JSON.stringify(payloads[3]))).toMatchObject({ error: { name: 'ServerError', status: 503 } });
+    await api.close();
+  });
+});
+
 describe('redact keeps axios meaning', () => {
   it('is passed on to the request config, where axios reads it for its own errors', async () => {
     const api = createClient({ baseURL: server.url, redact: ['X-Tenant-Secret'] });
