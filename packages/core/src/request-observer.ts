@@ -1,5 +1,5 @@
 import type { Attributes, Histogram, Span, Tracer } from '@opentelemetry/api';
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { requestUrl } from './client-error';
 import type { AxleEvents } from './events';
 import { HTTPError } from './http-error';
@@ -152,7 +152,10 @@ export function createRequestObserver(
           const record = baseRecord('failed', errorConfig, errorConfig.axle?.attempt);
           record.durationMs = Date.now() - (errorConfig.axle?.startedAt ?? Date.now());
           errorFields(record, error);
-          writeLog(logger, 'error', record, `${record.method} ${record.url} failed: ${String(record.error)}`);
+          // A cancellation is the caller's decision, not a failure.
+          if (axios.isCancel(error))
+            writeLog(logger, 'info', { ...record, event: 'canceled' }, `${record.method} ${record.url} canceled`);
+          else writeLog(logger, 'error', record, `${record.method} ${record.url} failed: ${String(record.error)}`);
         }
         throw error;
       },

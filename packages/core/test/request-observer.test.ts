@@ -203,6 +203,18 @@ describe('logging with redaction', () => {
     await api.close();
   });
 
+  it('logs a cancellation at INFO, not as a failure', async () => {
+    const logger = collectingLogger();
+    const api = createClient({ baseURL: server.url, logger });
+    const controller = new AbortController();
+    const pending = api.get('/slow', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    await expect(pending).rejects.toThrow();
+    expect(records(logger, 'error')).toEqual([]);
+    expect(records(logger, 'info')).toContainEqual(expect.objectContaining({ event: 'canceled', method: 'GET' }));
+    await api.close();
+  });
+
   it('a logger that throws does not fail the request', async () => {
     const boom = () => {
       throw new Error('logger down');
