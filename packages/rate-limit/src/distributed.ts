@@ -44,9 +44,9 @@ export interface ResolvedRedisOptions {
 /** What a distributed wait ended with. */
 export type SharedSlot = 'ok' | 'timeout' | 'aborted' | 'closed';
 
-// Spacing requests 2 % wider than the exact rate leaves room for timer jitter between processes,
+// Spacing requests 5 % wider than the exact rate leaves room for timer jitter between processes,
 // so no window of the server's ever sees one request too many.
-const SPACING_MARGIN = 1.02;
+const SPACING_MARGIN = 1.05;
 
 interface ScriptConnection {
   __scriptArgs__(name: string, id: string, args: unknown[], cb: (err: Error | null, replies: unknown) => void): unknown;
@@ -181,6 +181,10 @@ export class SharedLimit {
     this.#closed = true;
     this.#stopWaiting();
     for (const finish of [...this.#pending]) finish('closed');
+    // Drops bottleneck's scheduled jobs and their timers (a job can be scheduled a window ahead).
+    // It waits for bottleneck's locks, which a call to an unreachable Redis can hold: bounded.
+    const stopped = this.#bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
     await Promise.resolve(this.#bottleneck.disconnect(false)).catch(() => undefined);
     // Closes the client and the subscriber bottleneck made from it.
     await this.#connection.disconnect(false).catch(() => undefined);

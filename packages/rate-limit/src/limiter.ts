@@ -44,6 +44,8 @@ interface Waiter {
 }
 
 const GLOBAL = '*';
+/** Origins with a scope of their own at most, with `perHost`. */
+const MAX_HOSTS = 1000;
 
 /** The state of one installed limiter: scopes, the concurrency gate and the FIFO queue. */
 export class Limiter {
@@ -125,6 +127,8 @@ export class Limiter {
       const origin = requestOrigin(config);
       let scope = this.#hosts.get(origin);
       if (scope === undefined) {
+        // Bounded: past MAX_HOSTS origins, the one seen first is forgotten (with its count).
+        if (this.#hosts.size >= MAX_HOSTS) this.#hosts.delete(this.#hosts.keys().next().value as string);
         scope = new Scope(origin, perHost);
         this.#hosts.set(origin, scope);
       }

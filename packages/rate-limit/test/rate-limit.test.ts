@@ -238,6 +238,15 @@ describe('scopes', () => {
     await c;
   });
 
+  it('perHost keeps at most 1000 origins, forgetting the first seen', async () => {
+    const { api, limiter } = setup({ maxRequests: 5, perHost: true }, { status: 200 });
+    for (let i = 0; i <= 1000; i++) await api.get(`http://h${i}.test/`);
+    const scopes = limiter.scopes();
+    expect(scopes).toHaveLength(1001);
+    expect(scopes).not.toContain('http://h0.test');
+    expect(scopes).toContain('http://h1000.test');
+  });
+
   it('perHost with a limit of its own applies on top of the client-wide one', async () => {
     const { api, calls } = setup({ maxRequests: 3, perHost: { maxRequests: 1 } }, { status: 200 });
     await api.get('/a');

@@ -12,13 +12,19 @@ let server: TestServer;
 let arrivals: number[] = [];
 const clients: AxleInstance[] = [];
 
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+let baselineTimers = 0;
+
 beforeAll(async () => {
+  baselineTimers = timers();
   server = await startServer((_req, res) => {
     arrivals.push(Date.now());
     sendJson(res, 200, { ok: true });
   });
 });
 afterAll(async () => {
+  // A client whose Redis was unreachable leaves an ioredis timer for up to 2 s after close().
+  for (let i = 0; i < 250 && timers() > baselineTimers; i++) await new Promise((r) => setTimeout(r, 10));
   await server.close();
   const redis = new Redis('redis://127.0.0.1:6379');
   const keys = await redis.keys(`b_${RUN}*`);
@@ -74,7 +80,7 @@ it('two clients with the same prefix share one limit', async () => {
     ...Array.from({ length: 12 }, () => a.get('/a')),
     ...Array.from({ length: 12 }, () => b.get('/b')),
   ]);
-  // 24 requests spaced 1000 / 20 ms apart (plus 2 %): about 1.17 s.
+  // 24 requests spaced 1000 / 20 ms apart (plus 5 %, whole ms): about 1.2 s.
   expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
   expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(20);
 });
