@@ -129,15 +129,11 @@ export function createRequestObserver(
       span.end();
       otel.duration.record((performance.now() - started) / 1000, metric);
     };
-    const call =
-      span && otel
-        ? () =>
-            otel?.api.context.with(
-              otel.api.trace.setSpan(otel.api.context.active(), span),
-              go,
-            ) as Promise<AxiosResponse>
-        : go;
-    return call().then(
+    // The request runs in a context whose active span is the client span, so instrumentation below
+    // (and the transport's own) sees it as the parent.
+    const pending =
+      otel && span ? otel.api.context.with(otel.api.trace.setSpan(otel.api.context.active(), span), go) : go();
+    return pending.then(
       (response) => {
         finish(response.status, response.status >= 400 ? response.status : undefined);
         return response;
