@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createClient } = require('@axle/core');
+const { createClient, definePlugin } = require('@axle/core');
 const { rateLimit } = require('@axle/rate-limit');
 
 if (process.argv[2] === 'serve') {
@@ -23,6 +23,21 @@ if (process.argv[2] === 'serve') {
   const baseURL = `http://127.0.0.1:${port}`;
   const scenarios = {
     'createClient()': () => createClient({ baseURL }),
+    // Any call layer costs this in the core (the retry loop copies headers when a layer may change them).
+    'no-op call layer (core cost of any plugin layer)': () =>
+      createClient({
+        baseURL,
+        plugins: [
+          definePlugin({
+            name: 'noop',
+            role: 'rate-limit',
+            install(ctx) {
+              ctx.wrap((config, next) => next(config));
+              return undefined;
+            },
+          }),
+        ],
+      }),
     'rateLimit token_bucket 1e6/s': () =>
       createClient({ baseURL, plugins: [rateLimit({ maxRequests: 1_000_000, timeWindow: 1000 })] }),
     'rateLimit sliding_window 1e6/s + maxConcurrent 10000': () =>

@@ -102,10 +102,15 @@ it('4 worker processes share 50 requests/s: no 1-s window above 50, throughput a
   const workers = Array.from({ length: 4 }, () =>
     fork(path.join(__dirname, 'shared-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
-  const done = workers.map(
-    (w) => new Promise<{ ok: boolean; error?: string }>((resolve) => w.once('message', (m) => resolve(m as never))),
-  );
+  // A worker that dies early answers with its exit code, so the test fails at once instead of timing out.
+  const next = (w: (typeof workers)[number]) =>
+    new Promise<{ ok?: boolean; error?: string }>((resolve) => {
+      w.once('message', (m) => resolve(m as never));
+      w.once('exit', (code) => resolve({ ok: false, error: `exited with ${code}` }));
+    });
+  const ready = await Promise.all(workers.map(next));
+  expect(ready.every((m) => m.error === undefined)).toBe(true);
+  const done = workers.map(next);
   for (const w of workers) w.send({ url: server.url, prefix, count: perWorker, maxRequests: 50 });
   const results = await Promise.all(done);
   await Promise.all(

@@ -72,7 +72,9 @@ it('20 requests/s (sliding window) over 3 s of saturating load: no 1-s window ab
   // 61 requests: 20 at once, then 20 per second: the last goes at 3 s.
   expect(busiestWindow(server.arrivals, 1000)).toBeLessThanOrEqual(20);
   expect(elapsed).toBeGreaterThanOrEqual(3000 - 20);
-  expect(61 / (elapsed / 1000)).toBeGreaterThanOrEqual(20 * 0.95 * (61 / 60));
+  // Throughput: the first 3 s of arrivals hold at least 95 % of the 60 the limit allows.
+  const first = server.arrivals[0] as number;
+  expect(server.arrivals.filter((at) => at < first + 3000).length).toBeGreaterThanOrEqual(57);
 });
 
 it('a token bucket with burstSize 1 spaces requests evenly', async () => {
@@ -81,7 +83,8 @@ it('a token bucket with burstSize 1 spaces requests evenly', async () => {
   const times = server.arrivals;
   // 26 requests at 50/s take at least 25 intervals of 20 ms.
   expect((times[25] as number) - (times[0] as number)).toBeGreaterThanOrEqual(480);
-  expect(busiestWindow(times, 100)).toBeLessThanOrEqual(6);
+  // 5 per 100 ms, one more at a window's edge, one more for arrival jitter.
+  expect(busiestWindow(times, 100)).toBeLessThanOrEqual(7);
 });
 
 it('maxConcurrent: 3: the server never sees more than 3 requests in flight', async () => {
