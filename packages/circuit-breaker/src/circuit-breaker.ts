@@ -193,7 +193,7 @@ export function circuitBreaker(options?: CircuitBreakerOptions): CircuitBreakerP
     const registry = new CircuitRegistry(resolved, onTransition);
     if (detached) registry.restore(detached, Date.now());
     installed = { registry, events: ctx.events };
-    ctx.wrap(createLayer(registry, resolved, ctx.events));
+    ctx.wrap(createLayer(registry, resolved, ctx.events), { changesHeaders: false });
     return () => {
       if (installed?.registry !== registry) return;
       detached = registry.snapshot(Date.now());

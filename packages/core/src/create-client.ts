@@ -23,6 +23,7 @@ import {
   PLUGIN_ROLES,
   type PluginDispose,
   type PluginRole,
+  type WrapOptions,
 } from './plugin';
 import { createRequestObserver, type RequestObserver } from './request-observer';
 import { RetryBudget } from './retry-budget';
@@ -140,8 +141,12 @@ export function createClient(config?: AxleConfig): AxleInstance {
         onConfig: (step: ConfigStep) => {
           steps.push(plugin.key === undefined ? step : skippable(step, plugin.key));
         },
-        wrap: (layer: CallLayer) => {
-          layers.push(plugin.key === undefined ? { layer } : { layer, key: plugin.key });
+        wrap: (layer: CallLayer, wrapOptions?: WrapOptions) => {
+          layers.push({
+            layer,
+            ...(plugin.key === undefined ? {} : { key: plugin.key }),
+            ...(wrapOptions?.changesHeaders === false ? { changesHeaders: false } : {}),
+          });
         },
         decorate: (decorator: (c: AxleInstance) => void) => {
           runtime.decorators.push(decorator);

@@ -68,6 +68,7 @@ export type {
   PluginContext,
   PluginDispose,
   PluginRole,
+  WrapOptions,
 } from './plugin';
 export { definePlugin, PLUGIN_ROLES } from './plugin';
 export type { RedactRule } from './redact';

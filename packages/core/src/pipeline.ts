@@ -12,6 +12,8 @@ import { wrapAdapter } from './wrap-adapter';
 export interface LayerEntry {
   readonly layer: CallLayer;
   readonly key?: string;
+  /** `false` when the layer declared it never changes headers. Default `true`. */
+  readonly changesHeaders?: boolean;
 }
 
 /** The parts of one client's pipeline, each already in pipeline order. */
@@ -114,7 +116,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
 
   return {
     compose,
-    mutates: hasConfigPhase || parts.callLayers.length > 0,
+    mutates: hasConfigPhase || parts.callLayers.some((entry) => entry.changesHeaders !== false),
     attempt(config, call, attempt, startedAt) {
       config.axle = { attempt, startedAt };
       if (

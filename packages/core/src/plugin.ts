@@ -48,6 +48,16 @@ export type ConfigStep = (
   // biome-ignore lint/suspicious/noConfusingVoidType: a step that only sets headers in place returns nothing
 ) => InternalAxiosRequestConfig | void | Promise<InternalAxiosRequestConfig | void>;
 
+/** How a call-phase layer treats requests. */
+export interface WrapOptions {
+  /**
+   * Whether the layer may change a request's headers. Default `true`. A layer that declares
+   * `false` (a breaker, a limiter) lets retries reuse the request's headers instead of copying them
+   * for every attempt, which keeps the request path as cheap as with no layer.
+   */
+  readonly changesHeaders?: boolean;
+}
+
 /** Releases what a plugin created in `install` (timers, stores, connections). */
 export type PluginDispose = () => void | Promise<void>;
 
@@ -60,7 +70,7 @@ export interface PluginContext {
   /** Adds a config-phase step at this plugin's role position. */
   onConfig(step: ConfigStep): void;
   /** Adds a call-phase layer at this plugin's role position. */
-  wrap(layer: CallLayer): void;
+  wrap(layer: CallLayer, options?: WrapOptions): void;
   /**
    * Runs `decorator` on the client now and on every client `extend` makes from it later, so a
    * plugin can add methods (`client.paginate`) that extended clients have too.

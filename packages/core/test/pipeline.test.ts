@@ -192,6 +192,37 @@ describe('call-phase plugins', () => {
     await api.close();
   });
 
+  it('retries reuse the headers when every layer declares it leaves them alone, and copy them otherwise', async () => {
+    const seen: unknown[] = [];
+    const layer = (changesHeaders: boolean) =>
+      definePlugin({
+        name: `layer-${changesHeaders}`,
+        role: 'circuit-breaker',
+        install(ctx) {
+          ctx.wrap(
+            async (config, next) => {
+              seen.push(config.headers);
+              return next(config);
+            },
+            { changesHeaders },
+          );
+          return undefined;
+        },
+      });
+    for (const changesHeaders of [false, true]) {
+      seen.length = 0;
+      const api = createClient({
+        baseURL: server.url,
+        retry: { retries: 1, delay: () => 0 },
+        plugins: [layer(changesHeaders)],
+      });
+      await api.get('/fail').catch(() => undefined);
+      expect(seen).toHaveLength(2);
+      expect(seen[0] === seen[1]).toBe(!changesHeaders);
+      await api.close();
+    }
+  });
+
   it('decorate runs on the client and on every client extend makes from it', async () => {
     const decorated: unknown[] = [];
     const api = createClient({

@@ -80,18 +80,21 @@ export function rateLimit(options?: RateLimitOptions): RateLimitPlugin {
     const limiter = new Limiter(resolved, ctx.events, shared);
     installed = limiter;
     last = limiter;
-    ctx.wrap((config, next) => {
-      // `false` never gets here (the core skips the layer); anything else is a mistake.
-      if (config.rateLimit !== undefined) {
-        return Promise.reject(
-          new ConfigurationError(
-            `rateLimit per request takes only false (to skip the limiter); got ${String(config.rateLimit)}`,
-            { option: 'rateLimit', config },
-          ),
-        );
-      }
-      return limiter.run(config, next);
-    });
+    ctx.wrap(
+      (config, next) => {
+        // `false` never gets here (the core skips the layer); anything else is a mistake.
+        if (config.rateLimit !== undefined) {
+          return Promise.reject(
+            new ConfigurationError(
+              `rateLimit per request takes only false (to skip the limiter); got ${String(config.rateLimit)}`,
+              { option: 'rateLimit', config },
+            ),
+          );
+        }
+        return limiter.run(config, next);
+      },
+      { changesHeaders: false },
+    );
     return async () => {
       if (installed === limiter) installed = undefined;
       await limiter.close();
