@@ -42,6 +42,13 @@ export const ACCEPTANCE = [
     threshold: 0.97,
     required: [16, 256],
   },
+  {
+    label: 'a limiter whose limit is not binding costs no more than 5% requests/s against createClient() without it',
+    scenario: 'createClient() + idle limiter',
+    baseline: 'createClient()',
+    threshold: 0.95,
+    required: [1, 16],
+  },
 ];
 
 /** The parenthesis after each requirement, by statistic. */

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { circuitBreaker } from '@axle/circuit-breaker';
 import { createClient, isCircuitBreakerOpenError } from '@axle/core';
+import { rateLimit } from '@axle/rate-limit';
 import axios from 'axios';
 
 /** Path every scenario requests; the server answers any path with `{"ok":true,"id":N}`. */
@@ -101,6 +102,19 @@ export const SCENARIOS = [
               return { data: { ok: true } };
             },
           ),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'createClient() + idle limiter',
+    description:
+      'createClient({ plugins: [rateLimit({ maxRequests: 1e9, timeWindow: 1000 })] }): a token-bucket limiter ' +
+      'whose limit is far above the load (never binding)',
+    make(baseURL) {
+      const client = createClient({ baseURL, plugins: [rateLimit({ maxRequests: 1e9, timeWindow: 1000 })] });
+      return {
+        request: () => client.get(PATH),
         close: () => client.close(),
       };
     },
