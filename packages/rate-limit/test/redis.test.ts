@@ -68,8 +68,12 @@ it('leaves no open handles after close(), Redis connections included', async () 
   await new Promise((resolve) => setTimeout(resolve, 50));
   await api.close();
   expect(await waiting).toMatchObject({ code: 'ERR_CLIENT_CLOSED' });
-  for (let i = 0; i < 250 && count().join() !== before.join(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(count()).toEqual(before);
+  // Timers other tests left may end meanwhile: what matters is that nothing is left above the baseline.
+  const leaked = () => count().some((n, i) => n > (before[i] as number));
+  for (let i = 0; i < 250 && leaked(); i++) await new Promise((r) => setTimeout(r, 10));
+  const after = count();
+  expect(after[0]).toBeLessThanOrEqual(before[0] as number);
+  expect(after[1]).toBeLessThanOrEqual(before[1] as number);
 });
 
 it('two clients with the same prefix share one limit', async () => {

@@ -135,5 +135,6 @@ it('leaves no open handles after client.close(), with requests still waiting', a
   expect(await waiting).toMatchObject({ code: 'ERR_CLIENT_CLOSED' });
   await server.close();
   await new Promise((resolve) => setImmediate(resolve));
-  expect(count()).toEqual(before);
+  // Timers other tests left may end meanwhile: nothing may be left above the baseline.
+  count().forEach((n, i) => expect(n).toBeLessThanOrEqual(before[i] as number));
 });
