@@ -136,5 +136,5 @@ it('leaves no open handles after client.close(), with requests still waiting', a
   await server.close();
   await new Promise((resolve) => setImmediate(resolve));
   // Timers other tests left may end meanwhile: nothing may be left above the baseline.
-  count().forEach((n, i) => expect(n).toBeLessThanOrEqual(before[i] as number));
+  for (const [i, n] of count().entries()) expect(n).toBeLessThanOrEqual(before[i] as number);
 });
