@@ -10,10 +10,12 @@
  *   GET  /status/:code?retry_after=N always answers `code` (400-599), with `Retry-After: N` when retry_after is given
  *   POST /orders                    the first attempt of each order gets 503; a repeat with the same `Idempotency-Key`
  *                                   gets 201 and the order, echoing the key (without a key, every POST is a new order)
+ *   GET  /outage                    503 to the first 3 calls (an outage), 200 to every call after (recovered)
  *   GET  /limited                   token bucket (3 tokens, 1 token per second): 429 with `Retry-After: 1` when empty
  *   GET  /me                        needs `Authorization: Bearer demo-token`, 401 otherwise
  *   GET  /slow?ms=200               answers after ~200 ms
- *   GET  /echo                      returns the method, path, query and headers the server received
+ *   GET  /echo                      returns the method, path, query and headers the server received, and
+ *                                   receivedAt (epoch ms, fractional: when the request arrived)
  *
  * Every error body has the same shape: { error: 'not_found', message: 'No book with id 999' }.
  *
@@ -48,6 +50,7 @@ import http from 'node:http';
  * @property {number} [flakyFailures]          failures at the start of each /flaky cycle; default 2
  * @property {number} [flakyCycle]             length of a /flaky cycle; default 3
  * @property {number} [busyRetryAfter]         the `Retry-After` (seconds) of /busy's 429s; default 1
+ * @property {number} [outageFailures]         503s GET /outage answers before it recovers; default 3
  * @property {number} [orderFailures]          503s each order (each Idempotency-Key) gets first on POST /orders; default 1
  * @property {number} [rateLimitCapacity]      /limited bucket size; default 3
  * @property {number} [rateLimitRefillPerSecond] /limited refill rate; default 1
@@ -83,6 +86,7 @@ export async function startDemoApi(options = {}) {
     flakyCycle = 3,
     busyRetryAfter = 1,
     orderFailures = 1,
+    outageFailures = 3,
     rateLimitCapacity = 3,
     rateLimitRefillPerSecond = 1,
     slowMs = 200,
@@ -93,6 +97,7 @@ export async function startDemoApi(options = {}) {
   const timers = new Set();
   let flakyCalls = 0;
   let busyCalls = 0;
+  let outageCalls = 0;
   /** POST /orders: attempts and the created order, by Idempotency-Key. */
   const orders = new Map();
   let nextOrderId = 1;
@@ -185,6 +190,16 @@ export async function startDemoApi(options = {}) {
       return;
     }
     send(res, 200, { ok: true, call: busyCalls });
+  };
+
+  /** GET /outage: an upstream that is down for its first `outageFailures` calls, then up for good. */
+  const outage = (res) => {
+    outageCalls += 1;
+    if (outageCalls <= outageFailures) {
+      fail(res, 503, 'unavailable', `down (call ${outageCalls} of the ${outageFailures}-call outage)`);
+      return;
+    }
+    send(res, 200, { ok: true, call: outageCalls, recovered: true });
   };
 
   /** GET /status/:code: always that status, with `Retry-After` when the query has `retry_after`. */
@@ -301,6 +316,7 @@ export async function startDemoApi(options = {}) {
   };
 
   const handle = async (req, res) => {
+    const receivedAt = performance.timeOrigin + performance.now();
     stats.total += 1;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -331,6 +347,9 @@ export async function startDemoApi(options = {}) {
     } else if (method === 'POST' && path === '/orders') {
       count('POST /orders');
       await createOrder(req, res);
+    } else if (method === 'GET' && path === '/outage') {
+      count('GET /outage');
+      outage(res);
     } else if (method === 'GET' && path === '/limited') {
       count('GET /limited');
       limited(res);
@@ -347,6 +366,7 @@ export async function startDemoApi(options = {}) {
         path,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
+        receivedAt,
       });
     } else {
       count(`${method} (unknown route)`);

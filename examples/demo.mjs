@@ -9,11 +9,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { circuitBreaker } from '@axle/circuit-breaker';
 import {
   ClientResponseError,
   createClient,
   HTTPError,
   isAuthenticationError,
+  isCircuitBreakerOpenError,
   isClientError,
   isNotFoundError,
   isRateLimitError,
@@ -25,6 +27,8 @@ import {
   TimeoutError,
   VERSION,
 } from '@axle/core';
+import { paginate } from '@axle/pagination';
+import { rateLimit } from '@axle/rate-limit';
 import { startDemoApi } from './api-server.mjs';
 
 /**
@@ -107,21 +111,6 @@ function watchRetries(client) {
 /** Milliseconds, rounded for display. */
 function ms(value) {
   return `${Math.round(value)} ms`;
-}
-
-/**
- * Reads one relation from an RFC 8288 `Link` header, e.g. `<https://x/books?page=2>; rel="next"`.
- * Returns `undefined` when the header or the relation is missing. Splitting on commas is enough for
- * this API; URLs that contain commas would need a full parser.
- */
-function linkRel(header, rel) {
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(',')) {
-    const link = /^\s*<([^>]*)>(.*)$/.exec(part); // [1]: the URL, [2]: its parameters
-    const rels = link ? /;\s*rel="?([^";]*)"?/i.exec(link[2]) : null; // rel="next" or rel="next last"
-    if (link && rels?.[1].split(/\s+/).includes(rel)) return link[1];
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -492,29 +481,95 @@ const sections = [
   },
 
   {
-    title: 'Pagination: following Link headers',
-    why: '/books returns one page at a time plus a `Link: <...>; rel="next"` header; a short loop walks every page.',
-    async run({ api }) {
-      /** @type {Book[]} */
-      const books = [];
-      /** @type {string | undefined} */
-      let url = '/books?per_page=3';
-      let total = 0;
-      while (url !== undefined) {
-        const response = await api.get(url);
-        books.push(...response.data.items);
-        total = response.data.total;
-        const next = linkRel(response.headers.link, 'next');
-        say(
-          `page ${response.data.page}: ${response.data.items.map((b) => `#${b.id}`).join(' ')}` +
-            `   next: ${next ?? '(none: last page)'}`,
-          '  ',
-        );
-        url = next; // absolute URLs from the server are used as they are; baseURL applies to relative ones
+    title: 'Pagination: @axle/pagination',
+    why: 'paginate(client, url, options) streams the items of every page; here it follows the `Link: <...>; rel="next"` headers of /books.',
+    async run({ api, server }) {
+      const before = server.stats.routes['GET /books'] ?? 0;
+      const books = paginate(api, '/books', { strategy: 'link', perPage: 3 });
+      say("const books = paginate(api, '/books', { strategy: 'link', perPage: 3 })");
+      say('for await (const book of books): each item as soon as its page arrives');
+      for await (const book of books) {
+        say(`#${book.id} ${book.title}, ${book.author} (${book.year})   pagesFetched: ${books.pagesFetched}`, '  ');
       }
-      say(`Collected ${books.length} of ${total} books:`);
-      for (const book of books) say(`#${book.id} ${book.title}, ${book.author} (${book.year})`, '  ');
-      say('(A pagination plugin will do this for you later; this loop is what it saves you from writing.)');
+      show('books.pagesFetched', books.pagesFetched);
+      show('books.totalCount', `${books.totalCount} (from the X-Total-Count header)`);
+      show('requests the server saw', (server.stats.routes['GET /books'] ?? 0) - before);
+      say('Breaking out of the loop requests no further page; .pages() gives whole pages, .toArray() every item.');
+    },
+  },
+
+  {
+    title: 'Circuit breaker: @axle/circuit-breaker',
+    why: 'After repeated failures the breaker opens: requests fail at once, unsent, until a probe after resetTimeout succeeds.',
+    async run({ server }) {
+      const breaker = circuitBreaker({ failureThreshold: 3, resetTimeout: 500 });
+      const guarded = createClient({ baseURL: server.url, retry: false, plugins: [breaker] });
+      say('const breaker = circuitBreaker({ failureThreshold: 3, resetTimeout: 500 });');
+      say('const guarded = createClient({ baseURL, retry: false, plugins: [breaker] });');
+      say('(retry: false so that each 503 counts once: with retries, each attempt is a call to the breaker)');
+      for (const event of ['breaker:open', 'breaker:half-open', 'breaker:close']) {
+        guarded.events.on(event, ({ from, to, reason }) => say(`[${event}] ${from} -> ${to} (${reason})`, '  '));
+      }
+      const seen = () => server.stats.routes['GET /outage'] ?? 0;
+      const call = async (label) => {
+        try {
+          const response = await guarded.get('/outage');
+          say(`${label}: ${response.status} ${JSON.stringify(response.data)}, breaker.state ${breaker.state}`, '  ');
+        } catch (err) {
+          if (isServerError(err)) say(`${label}: ${err.name} (${err.status}), breaker.state ${breaker.state}`, '  ');
+          else if (isCircuitBreakerOpenError(err)) {
+            say(`${label}: ${err.name} (${err.code}), state ${err.state}, nothing sent`, '  ');
+            show('err.message', err.message, '    ');
+          } else throw err;
+        }
+      };
+      try {
+        say('GET /outage is down for its first 3 calls, then recovers. Four calls in a row:');
+        for (let n = 1; n <= 4; n++) await call(`call ${n}`);
+        show('requests the server saw', `${seen()} (the 4th call never left the client)`);
+        say('Waiting 550 ms (resetTimeout 500), then probing: successThreshold (default 2) successes close it.');
+        await sleep(550);
+        for (let n = 1; n <= 2; n++) await call(`probe ${n}`);
+        show('requests the server saw', seen());
+        const { failureCount, successCount, rejectedCount } = breaker.metrics;
+        show('breaker.metrics', { failureCount, successCount, rejectedCount });
+      } finally {
+        await guarded.close();
+      }
+    },
+  },
+
+  {
+    title: 'Client-side rate limiting: @axle/rate-limit',
+    why: "rateLimit() queues requests so that the client stays under a rate, instead of meeting the server's 429s.",
+    async run({ server }) {
+      const limiter = rateLimit({ maxRequests: 5, timeWindow: 1000, strategy: 'sliding_window' });
+      const limited = createClient({ baseURL: server.url, plugins: [limiter] });
+      say("const limiter = rateLimit({ maxRequests: 5, timeWindow: 1000, strategy: 'sliding_window' });");
+      say('(sliding_window: at most 5 in any second as the server sees them; the default token bucket refills');
+      say('gradually, so it would let a sixth request through 200 ms after the first five)');
+      const status = () => {
+        const { limit, remaining, queued, running, resetAt } = limiter.status();
+        return `{ limit: ${limit}, remaining: ${remaining}, queued: ${queued}, running: ${running}, resetAt: in ${ms(resetAt - Date.now())} }`;
+      };
+      try {
+        say('Ten GET /echo at once, with Promise.all:');
+        const started = Date.now();
+        const pending = Promise.all(
+          Array.from({ length: 10 }, (_, i) => limited.get('/echo', { params: { n: i + 1 } })),
+        );
+        await sleep(100);
+        show('limiter.status() after 100 ms', status());
+        const responses = await pending;
+        const arrivals = responses.map((r) => r.data.receivedAt - started);
+        say('When the server received each one (ms after the ten were sent):');
+        say(arrivals.map((t, i) => `#${i + 1} +${Math.round(t)}`).join('  '), '  ');
+        const early = arrivals.filter((t) => t < 1000).length;
+        show('in the first second', `${early}, after it: ${arrivals.length - early}`);
+        show('limiter.status() at the end', status());
+      } finally {
+        await limited.close();
+      }
     },
   },
 
