@@ -1,4 +1,4 @@
-import { type CircuitBreakerOpenError, ConfigurationError } from '@axle/core';
+import { type CircuitBreakerOpenError, ConfigurationError, suggestOption } from '@axle/core';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { isErrorClass } from './classify-outcome';
 
@@ -153,10 +153,8 @@ const KNOWN_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'maxHosts',
 ];
 
-const normalise = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
-const NORMALISED = new Map(KNOWN_KEYS.map((key) => [normalise(key), key]));
 // The specification's Python names that are not a plain snake_case of ours.
-const ALIASES = new Map<string, keyof CircuitBreakerOptions>([
+const ALIASES = new Map<string, string>([
   ['excludedexceptions', 'excludedErrors'],
   ['failurerate', 'failureRateThreshold'],
   ['halfopenmaxrequests', 'halfOpenMaxCalls'],
@@ -187,7 +185,7 @@ export function resolveCircuitBreakerOptions(options?: CircuitBreakerOptions): R
   }
   for (const key of Object.keys(options)) {
     if ((KNOWN_KEYS as readonly string[]).includes(key)) continue;
-    const known = NORMALISED.get(normalise(key)) ?? ALIASES.get(normalise(key));
+    const known = suggestOption(key, KNOWN_KEYS, ALIASES);
     throw new ConfigurationError(
       known
         ? `Unknown circuitBreaker option "${key}": did you mean "${known}"?`

@@ -87,6 +87,7 @@ export { REQUEST_ID_HEADER, ulid } from './request-id';
 export { RetryBudget } from './retry-budget';
 export type { ResolvedRetryOptions, RetryBudgetOptions, RetryInfo, RetryOptions } from './retry-options';
 export { DEFAULT_RETRY, resolveRetryOptions } from './retry-options';
+export { normaliseOptionName, suggestOption } from './suggest-option';
 export { ConnectTimeoutError, ReadTimeoutError, TimeoutError, WriteTimeoutError } from './timeout-error';
 export type { ResolvedTimeouts, TimeoutOptions } from './timeout-options';
 export { DEFAULT_TIMEOUTS, resolveTimeouts } from './timeout-options';

@@ -7,6 +7,7 @@ import { type AxlePlugin, assertPlugin, describe } from './plugin';
 import { resolveRequestId } from './request-id';
 import type { ObserverOptions } from './request-observer';
 import { type ResolvedRetryOptions, resolveRetryOptions } from './retry-options';
+import { suggestOption } from './suggest-option';
 import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts, type TimeoutOptions } from './timeout-options';
 
 /** The client options after checks and defaults, frozen. */
@@ -86,11 +87,6 @@ const KNOWN_KEYS = [
   'parseReviver',
   'redact',
 ];
-const NORMALISED_KEYS = new Map(KNOWN_KEYS.map((key) => [normaliseKey(key), key]));
-
-function normaliseKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
 
 /**
  * Checks client options and splits axle's from axios's. Every problem is a `ConfigurationError`
@@ -110,8 +106,8 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
     });
   }
   for (const key of Object.keys(config)) {
-    const known = NORMALISED_KEYS.get(normaliseKey(key));
-    if (known !== undefined && known !== key) {
+    const known = KNOWN_KEYS.includes(key) ? undefined : suggestOption(key, KNOWN_KEYS);
+    if (known !== undefined) {
       throw new ConfigurationError(`Unknown option "${key}": did you mean "${known}"?`, { option: key });
     }
   }

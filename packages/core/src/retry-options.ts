@@ -2,6 +2,7 @@ import type { AxiosError, InternalAxiosRequestConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
 import type { RequestDescription } from './event-payload';
 import { describe } from './plugin';
+import { suggestOption } from './suggest-option';
 
 /** What `onRetry`, the `retry` event and a custom `delay` are told about a retry. */
 export interface RetryInfo extends RequestDescription {
@@ -147,7 +148,9 @@ export function resolveRetryOptions(
   const v = value as RetryOptions;
   for (const key of Object.keys(v)) {
     if (!KEYS.has(key)) {
-      throw new ConfigurationError(`Unknown option ${option}.${key}; valid: ${[...KEYS].join(', ')}`, {
+      const near = suggestOption(key, [...KEYS]);
+      const hint = near ? ` (did you mean ${option}.${near}?)` : '';
+      throw new ConfigurationError(`Unknown option ${option}.${key}${hint}; valid: ${[...KEYS].join(', ')}`, {
         option: `${option}.${key}`,
       });
     }

@@ -1,5 +1,6 @@
 import { ConfigurationError } from './configuration-error';
 import { describe } from './plugin';
+import { suggestOption } from './suggest-option';
 
 /**
  * Split timeouts, in ms; `0` turns one off. Given as the object form of `timeout` (a number keeps
@@ -57,7 +58,9 @@ export function resolveTimeouts(
 ): ResolvedTimeouts {
   for (const key of Object.keys(value)) {
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new ConfigurationError(`Unknown option ${option}.${key}; valid: ${KEYS.join(', ')}`, {
+      const near = suggestOption(key, KEYS);
+      const hint = near ? ` (did you mean ${option}.${near}?)` : '';
+      throw new ConfigurationError(`Unknown option ${option}.${key}${hint}; valid: ${KEYS.join(', ')}`, {
         option: `${option}.${key}`,
       });
     }

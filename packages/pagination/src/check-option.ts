@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@axle/core';
+import { ConfigurationError, suggestOption } from '@axle/core';
 
 /** `where.key`, or `key` alone when `where` is empty (options given flat to `paginate`). */
 export function at(where: string, key: string): string {
@@ -67,10 +67,9 @@ export function checkObject(value: unknown, option: string): Readonly<Record<str
  * (`max_pages` → `maxPages`): a misspelt option would otherwise be ignored without a word.
  */
 export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
-  const normalise = (key: string): string => key.replace(/[-_\s]/g, '').toLowerCase();
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = known.find((candidate) => normalise(candidate) === normalise(key));
+    const near = suggestOption(key, known);
     const prefix = where === '' ? '' : `${where}.`;
     throw new ConfigurationError(
       near

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@axle/core';
+import { ConfigurationError, normaliseOptionName, suggestOption } from '@axle/core';
 import type { RateLimitRedisOptions, ResolvedRedisOptions } from './distributed';
 import type { RateLimitStrategy } from './strategy';
 
@@ -176,8 +176,6 @@ const KNOWN_KEYS: readonly (keyof RateLimitOptions)[] = [
 const SCOPE_KEYS = ['maxRequests', 'timeWindow', 'strategy', 'burstSize'];
 const STRATEGIES: readonly RateLimitStrategy[] = ['token_bucket', 'fixed_window', 'sliding_window'];
 
-const normalise = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
-const NORMALISED = new Map(KNOWN_KEYS.map((key) => [normalise(key), key as string]));
 // The specification's names that are not a plain snake_case of ours.
 const ALIASES = new Map<string, string>([
   ['respectretryafter', 'on429'],
@@ -342,8 +340,7 @@ function scopeLimit(
 function checkKeys(value: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const guess = NORMALISED.get(normalise(key)) ?? ALIASES.get(normalise(key));
-    const suggestion = guess !== undefined && known.includes(guess) ? guess : undefined;
+    const suggestion = suggestOption(key, known, ALIASES);
     throw new ConfigurationError(
       suggestion
         ? `Unknown ${prefix} option "${key}": did you mean "${suggestion}"?`
@@ -356,7 +353,10 @@ function checkKeys(value: object, known: readonly string[], prefix: string): voi
 function strategyOf(value: unknown, option: string, fallback: RateLimitStrategy): RateLimitStrategy {
   if (value === undefined) return fallback;
   if (!STRATEGIES.includes(value as RateLimitStrategy)) {
-    const hint = typeof value === 'string' ? STRATEGIES.find((s) => normalise(s) === normalise(value)) : undefined;
+    const hint =
+      typeof value === 'string'
+        ? STRATEGIES.find((s) => normaliseOptionName(s) === normaliseOptionName(value))
+        : undefined;
     fail(
       option,
       `one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`,
