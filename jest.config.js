@@ -29,7 +29,10 @@ module.exports = {
     moduleNameMapper: {
       '^@axle/([a-z0-9-]+)$': path.join(packagesDir, '$1', 'src', 'index.ts'),
     },
-    setupFiles: [path.join(__dirname, 'test-support', 'network-guard.js')],
+    setupFiles: [
+      path.join(__dirname, 'test-support', 'network-guard.js'),
+      path.join(__dirname, 'test-support', 'debug-log.js'),
+    ],
     clearMocks: true,
     restoreMocks: true,
   })),
