@@ -36,6 +36,13 @@ export const ACCEPTANCE = [
     required: [16, 256],
   },
   {
+    label: 'logging at INFO to a no-op logger costs no more than 5% requests/s against createClient() without a logger',
+    scenario: 'createClient() + INFO logger',
+    baseline: 'createClient()',
+    threshold: 0.95,
+    required: [16, 256],
+  },
+  {
     label: 'a closed circuit breaker costs no more than 3% requests/s against createClient() without it',
     scenario: 'createClient() + closed breaker',
     baseline: 'createClient()',

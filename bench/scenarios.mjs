@@ -68,6 +68,21 @@ export const SCENARIOS = [
     },
   },
   {
+    name: 'createClient() + INFO logger',
+    description:
+      'createClient({ baseURL, logger }) with a no-op logger at INFO (isLevelEnabled("debug") is false, as pino ' +
+      'at level info): one INFO record per request is built and handed to the logger',
+    make(baseURL) {
+      const noop = () => undefined;
+      const logger = { debug: noop, info: noop, warn: noop, error: noop, isLevelEnabled: (level) => level !== 'debug' };
+      const client = createClient({ baseURL, logger });
+      return {
+        request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
     name: 'createClient() + closed breaker',
     description: 'createClient({ baseURL, plugins: [circuitBreaker()] }): the breaker stays closed (no failures)',
     make(baseURL) {

@@ -187,6 +187,22 @@ describe('logging with redaction', () => {
     await api.close();
   });
 
+  it('with logger, requestId, trace and telemetry unset, nothing listens: the request path does no logging work', async () => {
+    // Imported from the source, not '@axle/core': the test run's DEBUG audit hook adds a logger to
+    // every client made through the package entry.
+    const { createClient: bareCreateClient } = jest.requireActual<typeof import('../src/create-client')>(
+      '../src/create-client',
+    );
+    const api = bareCreateClient({ baseURL: server.url, retry: false });
+    expect((await api.get('/ok')).status).toBe(200);
+    for (const event of ['request', 'response', 'retry', 'error'] as const) {
+      expect(api.events.listenerCount(event)).toBe(0);
+    }
+    const logged = bareCreateClient({ baseURL: server.url, logger: collectingLogger() });
+    expect(logged.events.listenerCount('response')).toBeGreaterThan(0);
+    await Promise.all([api.close(), logged.close()]);
+  });
+
   it('calls winston-style loggers with the message first, and skips DEBUG work when the logger says it is off', async () => {
     const calls: unknown[][] = [];
     const winstonLike = {
