@@ -1,5 +1,5 @@
 import { createClient } from '@axle/core';
-import { isOAuth2Error, oauth2 } from '../src';
+import { isOAuth2Error, isOAuth2FlowError, type OAuth2Options, type OAuth2TokenEvent, oauth2 } from '../src';
 import { browse, type Provider, startApi, startProvider } from './support';
 
 jest.setTimeout(30_000);
@@ -91,8 +91,28 @@ describe('client credentials against oidc-provider', () => {
   });
 });
 
+function cliAuth(extra: Partial<OAuth2Options> = {}) {
+  return oauth2({
+    flow: 'authorization_code',
+    issuer: provider.issuer,
+    clientId: 'cli',
+    scope: 'openid offline_access',
+    authorizationParams: { prompt: 'consent' },
+    openBrowser: (url) => {
+      void browse(url);
+    },
+    ...extra,
+  });
+}
+
+const refreshTokensSent = async () =>
+  (await provider.stats()).tokenBodies
+    .map((b) => new URLSearchParams(b.body))
+    .filter((p) => p.get('grant_type') === 'refresh_token')
+    .map((p) => p.get('refresh_token'));
+
 describe('authorization code + PKCE against oidc-provider', () => {
-  it('signs in through the loopback listener, then refreshes with rotation', async () => {
+  it('signs in through the loopback listener', async () => {
     let opened = '';
     const auth = oauth2({
       flow: 'authorization_code',
@@ -113,6 +133,110 @@ describe('authorization code + PKCE against oidc-provider', () => {
     expect(params.get('code_challenge_method')).toBe('S256');
     expect(params.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     await expect(client.get('/me')).resolves.toMatchObject({ status: 200 });
+    await client.close();
+  });
+});
+
+describe('refresh with rotation and reuse detection', () => {
+  it('a rotated refresh token replaces the old one; reusing the old one kills the grant', async () => {
+    // A skew longer than the token's life makes every request refresh first.
+    const auth = cliAuth({ refreshSkew: 300_000 });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    const events: OAuth2TokenEvent[] = [];
+    client.events.on('oauth2:token', (e) => events.push(e));
+    await auth.authorize();
+    await client.get('/a');
+    await client.get('/b');
+    const sent = await refreshTokensSent();
+    const [first, second] = sent.slice(-2);
+    expect(first).toBeTruthy();
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    expect(events.map((e) => e.grantType)).toEqual(['authorization_code', 'refresh_token', 'refresh_token']);
+    expect(events.every((e) => e.refreshTokenIssued)).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(first as string);
+
+    // Someone replays the old refresh token: the provider revokes the whole grant.
+    const replay = await fetch(`${provider.issuer}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first as string, client_id: 'cli' }),
+    });
+    expect(replay.status).toBe(400);
+    const error = await client.get('/c').catch((e: unknown) => e);
+    expect(isOAuth2Error(error) && error.oauthError).toBe('invalid_grant');
+    // The dead refresh token is forgotten: the next request asks for a new sign-in.
+    const next = await client.get('/d').catch((e: unknown) => e);
+    expect(isOAuth2FlowError(next) && next.code).toBe('ERR_OAUTH2_NO_TOKEN');
+    await client.close();
+  });
+
+  it('the refresh_token flow starts from a given refresh token and keeps the rotated one', async () => {
+    const seed = cliAuth();
+    const seedClient = createClient({ baseURL: api.url, plugins: [seed] });
+    await seed.authorize();
+    // Take the refresh token out of the first handle's store through a custom store.
+    await seedClient.close();
+    const store = new Map<string, unknown>();
+    const first = cliAuth({ store: { get: (k) => store.get(k), set: (k, v) => store.set(k, v), delete: (k) => store.delete(k) } });
+    const firstClient = createClient({ baseURL: api.url, plugins: [first] });
+    await first.authorize();
+    const saved = [...store.values()][0] as { refreshToken: string };
+    await firstClient.close();
+
+    const auth = oauth2({ flow: 'refresh_token', issuer: provider.issuer, clientId: 'cli', refreshToken: saved.refreshToken });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    await expect(client.get('/x')).resolves.toMatchObject({ status: 200 });
+    const sent = await refreshTokensSent();
+    expect(sent.at(-1)).toBe(saved.refreshToken);
+    expect(auth.tokenInfo()?.hasRefreshToken).toBe(true);
+    await auth.revoke();
+    expect((await provider.stats()).revocation).toBeGreaterThan(0);
+    await client.close();
+  });
+});
+
+describe('device authorization grant against oidc-provider', () => {
+  it('shows the user code, polls while pending, and gets a token once the user approves', async () => {
+    const auth = oauth2({
+      flow: 'device_code',
+      issuer: provider.issuer,
+      clientId: 'cli',
+      scope: 'openid offline_access',
+      pollInterval: 100,
+      onUserCode: ({ verificationUriComplete }) => {
+        // The user takes a moment, so the first polls see authorization_pending.
+        setTimeout(() => void browse(verificationUriComplete as string), 300);
+      },
+    });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    const before = await provider.stats();
+    const info = await auth.authorize();
+    expect(info.hasRefreshToken).toBe(true);
+    const after = await provider.stats();
+    expect(after.token - before.token).toBeGreaterThan(1);
+    await expect(client.get('/me')).resolves.toMatchObject({ status: 200 });
+    await client.close();
+  });
+
+  it('a denied device authorization rejects with access_denied', async () => {
+    const auth = oauth2({ flow: 'device_code', issuer: provider.issuer, clientId: 'cli', pollInterval: 100 });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    const device = await auth.deviceAuthorization();
+    expect(device.userCode).toEqual(expect.any(String));
+    const waiting = device.wait().catch((e: unknown) => e);
+    // The user presses "abort" on the confirmation page.
+    const res = await fetch(`${provider.issuer}/device`);
+    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await res.text())?.[1] as string;
+    await fetch(`${provider.issuer}/device`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookies, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, user_code: device.userCode, abort: 'yes' }),
+    });
+    const error = await waiting;
+    expect(isOAuth2Error(error) && error.oauthError).toBe('access_denied');
     await client.close();
   });
 });
