@@ -4,6 +4,7 @@ import type { OAuth2ErrorEvent, OAuth2TokenEvent } from './augment';
 import { isOAuth2Error, OAuth2FlowError } from './oauth2-error';
 import type { ResolvedOAuth2Options } from './options';
 import { randomToken } from './pkce';
+import { type StoreLock, storeLock } from './store-lock';
 import type { TokenEndpoint, TokenResponse } from './token-endpoint';
 import { isStoredToken, MemoryTokenStore, type StoredToken, type TokenStore } from './token-store';
 
@@ -24,8 +25,6 @@ export interface TokenInfo {
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-/** How long a lock holder waits before checking it still holds the lock (see README: limits). */
-const LOCK_SETTLE_MS = 25;
 /** How often a process waiting for another's refresh looks at the store. */
 const LOCK_POLL_MS = 50;
 
@@ -40,6 +39,7 @@ export class TokenManager {
   readonly #store: TokenStore;
   readonly #shared: boolean;
   readonly #owner = randomUUID();
+  readonly #locks: StoreLock;
   readonly #sleeps = new Map<NodeJS.Timeout, () => void>();
   #current: StoredToken | undefined;
   #inflight: Promise<StoredToken> | undefined;
@@ -51,6 +51,7 @@ export class TokenManager {
     this.#events = events;
     this.#shared = options.store !== undefined;
     this.#store = options.store ?? new MemoryTokenStore();
+    this.#locks = storeLock(this.#store, (ms) => this.#sleep(ms));
   }
 
   /** The current token's description, or `undefined` before the first one. */
@@ -290,20 +291,12 @@ export class TokenManager {
     return value.expiresAt === null ? { ...value, expiresAt: undefined } : value;
   }
 
-  // The lock is a store entry with a TTL: written when absent, then read back after a pause so
-  // that of two near-simultaneous writers only the last one proceeds. See README: limits.
-  async #lock(): Promise<boolean> {
-    const key = `${this.#options.storeKey}:lock`;
-    const holder = await this.#store.get(key);
-    if (holder !== undefined && holder !== null) return false;
-    await this.#store.set(key, this.#owner, this.#options.lockTimeout);
-    await this.#sleep(LOCK_SETTLE_MS);
-    return (await this.#store.get(key)) === this.#owner;
+  #lock(): Promise<boolean> {
+    return this.#locks.acquire(`${this.#options.storeKey}:lock`, this.#owner, this.#options.lockTimeout);
   }
 
-  async #unlock(): Promise<void> {
-    const key = `${this.#options.storeKey}:lock`;
-    if ((await this.#store.get(key)) === this.#owner) await this.#store.delete(key);
+  #unlock(): Promise<void> {
+    return this.#locks.release(`${this.#options.storeKey}:lock`, this.#owner);
   }
 
   #sleep(ms: number): Promise<void> {

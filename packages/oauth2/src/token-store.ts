@@ -13,6 +13,11 @@ export interface TokenStore {
   get(key: string): Promise<unknown> | unknown;
   set(key: string, value: unknown, ttl?: number): Promise<unknown> | unknown;
   delete(key: string): Promise<unknown> | unknown;
+  /**
+   * Optional: stores `value` under `key` for `ttl` ms only if `key` holds nothing, atomically,
+   * and says whether it did (Redis `SET NX PX`). With it, the refresh lock is exact.
+   */
+  setIfAbsent?(key: string, value: unknown, ttl: number): Promise<boolean> | boolean;
 }
 
 /** The token record kept in a store. Token values only ever live here and in request headers. */

@@ -74,6 +74,36 @@ describe('client credentials against oidc-provider', () => {
     await client.close();
   });
 
+  it('a 401 invalid_token (token revoked behind our back) refreshes once and replays once', async () => {
+    const auth = oauth2({
+      flow: 'client_credentials',
+      clientId: 'svc-basic',
+      clientSecret: 'svc-basic-secret-0123456789',
+      issuer: provider.issuer,
+    });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    await client.get('/warm').catch(() => undefined);
+    const old = await auth.getAccessToken().catch(() => '');
+    await fetch(`${provider.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from('svc-basic:svc-basic-secret-0123456789').toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: old }),
+    });
+    expect(await provider.active(old)).toBe(false);
+    const seen = api.tokens.length;
+    const start = await tokenRequests();
+    await expect(client.get('/after-revoke')).resolves.toMatchObject({ status: 200 });
+    expect((await tokenRequests()) - start).toBe(1);
+    const [rejected, replayed] = api.tokens.slice(seen);
+    expect(rejected).toBe(old);
+    expect(replayed).not.toBe(old);
+    expect(api.tokens.length - seen).toBe(2);
+    await client.close();
+  });
+
   it('revoke() revokes the access token at the provider', async () => {
     const auth = oauth2({
       flow: 'client_credentials',
@@ -104,6 +134,8 @@ function cliAuth(extra: Partial<OAuth2Options> = {}) {
     ...extra,
   });
 }
+
+const tokenRequests = async () => (await provider.stats()).token;
 
 const refreshTokensSent = async () =>
   (await provider.stats()).tokenBodies
@@ -178,13 +210,20 @@ describe('refresh with rotation and reuse detection', () => {
     // Take the refresh token out of the first handle's store through a custom store.
     await seedClient.close();
     const store = new Map<string, unknown>();
-    const first = cliAuth({ store: { get: (k) => store.get(k), set: (k, v) => store.set(k, v), delete: (k) => store.delete(k) } });
+    const first = cliAuth({
+      store: { get: (k) => store.get(k), set: (k, v) => store.set(k, v), delete: (k) => store.delete(k) },
+    });
     const firstClient = createClient({ baseURL: api.url, plugins: [first] });
     await first.authorize();
     const saved = [...store.values()][0] as { refreshToken: string };
     await firstClient.close();
 
-    const auth = oauth2({ flow: 'refresh_token', issuer: provider.issuer, clientId: 'cli', refreshToken: saved.refreshToken });
+    const auth = oauth2({
+      flow: 'refresh_token',
+      issuer: provider.issuer,
+      clientId: 'cli',
+      refreshToken: saved.refreshToken,
+    });
     const client = createClient({ baseURL: api.url, plugins: [auth] });
     await expect(client.get('/x')).resolves.toMatchObject({ status: 200 });
     const sent = await refreshTokensSent();
@@ -227,7 +266,10 @@ describe('device authorization grant against oidc-provider', () => {
     const waiting = device.wait().catch((e: unknown) => e);
     // The user presses "abort" on the confirmation page.
     const res = await fetch(`${provider.issuer}/device`);
-    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookies = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(await res.text())?.[1] as string;
     await fetch(`${provider.issuer}/device`, {
       method: 'POST',

@@ -7,13 +7,22 @@ import { startServer, type TestServer } from '../../../test-support/http-server'
 /** A real OpenID provider (oidc-provider) in a child process. */
 export interface Provider {
   readonly issuer: string;
-  stats(): Promise<{ token: number; device: number; revocation: number; tokenBodies: { body: string; authorization: string | null }[] }>;
+  stats(): Promise<{
+    token: number;
+    device: number;
+    revocation: number;
+    tokenBodies: { body: string; authorization: string | null }[];
+  }>;
   /** Whether the provider still considers `token` active (RFC 7662 introspection). */
   active(token: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-const plain = axios.create({ validateStatus: () => true, maxRedirects: 0, httpAgent: new http.Agent({ keepAlive: false }) });
+const plain = axios.create({
+  validateStatus: () => true,
+  maxRedirects: 0,
+  httpAgent: new http.Agent({ keepAlive: false }),
+});
 
 export async function startProvider(accessTokenTtl = 300): Promise<Provider> {
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'provider', 'oidc-provider.mjs')], {
@@ -63,7 +72,10 @@ export async function startProvider(accessTokenTtl = 300): Promise<Provider> {
  * A resource server: answers 200 with the token's introspection when the provider says it is
  * active, and 401 `WWW-Authenticate: Bearer error="invalid_token"` otherwise.
  */
-export async function startApi(provider: Provider): Promise<TestServer & { tokens: (string | undefined)[] }> {
+export async function startApi(
+  provider: Provider,
+  { introspect = true } = {},
+): Promise<TestServer & { tokens: (string | undefined)[] }> {
   const tokens: (string | undefined)[] = [];
   const server = await startServer((req, res) => {
     const header = req.headers.authorization;
@@ -71,6 +83,10 @@ export async function startApi(provider: Provider): Promise<TestServer & { token
     tokens.push(token);
     if (token === undefined) {
       res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="api"' }).end();
+      return;
+    }
+    if (!introspect) {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
       return;
     }
     provider.active(token).then(

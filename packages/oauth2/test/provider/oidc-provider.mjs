@@ -86,7 +86,12 @@ server.on('request', (req, res) => {
       // The raw body, to check what the client sent (the provider reads it from the stream too).
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => stats.tokenBodies.push({ body: Buffer.concat(chunks).toString(), authorization: req.headers.authorization ?? null }));
+      req.on('end', () =>
+        stats.tokenBodies.push({
+          body: Buffer.concat(chunks).toString(),
+          authorization: req.headers.authorization ?? null,
+        }),
+      );
     }
     if (req.url === '/device/auth') stats.device += 1;
     if (req.url === '/token/revocation') stats.revocation += 1;

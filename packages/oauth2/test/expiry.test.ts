@@ -1,0 +1,91 @@
+import { createClient } from '@axle/core';
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { oauth2 } from '../src';
+import { type Provider, startApi, startProvider } from './support';
+
+jest.setTimeout(30_000);
+
+// Access tokens live 2 s here.
+let provider: Provider;
+let api: Awaited<ReturnType<typeof startApi>>;
+
+beforeAll(async () => {
+  provider = await startProvider(2);
+  api = await startApi(provider);
+});
+afterAll(async () => {
+  await api.close();
+  await provider.close();
+});
+
+const credentials = {
+  flow: 'client_credentials',
+  clientId: 'svc-basic',
+  clientSecret: 'svc-basic-secret-0123456789',
+  refreshSkew: 0,
+} as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tokenRequests = async () => (await provider.stats()).token;
+
+describe('short-lived tokens', () => {
+  it('an expired token is replaced before the request is sent', async () => {
+    const auth = oauth2({ ...credentials, tokenUrl: `${provider.issuer}/token` });
+    const client = createClient({ baseURL: api.url, plugins: [auth] });
+    const start = await tokenRequests();
+    await client.get('/one');
+    await sleep(2100);
+    await expect(client.get('/two')).resolves.toMatchObject({ status: 200 });
+    expect((await tokenRequests()) - start).toBe(2);
+    const [first, second] = api.tokens.slice(-2);
+    expect(first).not.toBe(second);
+    await client.close();
+  });
+
+  it('100 concurrent requests on an expired token make exactly one token request', async () => {
+    const auth = oauth2({ ...credentials, tokenUrl: `${provider.issuer}/token` });
+    // An API that does not introspect, so 100 requests finish well within the token's 2 s.
+    const fast = await startApi(provider, { introspect: false });
+    const client = createClient({ baseURL: fast.url, plugins: [auth] });
+    await client.get('/warm');
+    await sleep(2100);
+    const start = await tokenRequests();
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => client.get(`/r${i}`)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect((await tokenRequests()) - start).toBe(1);
+    expect(new Set(fast.tokens.slice(-100)).size).toBe(1);
+    expect(fast.tokens.at(-1)).not.toBe(fast.tokens[0]);
+    await client.close();
+    await fast.close();
+  });
+});
+
+describe('a token shared through Redis (keyv)', () => {
+  const namespace = `axle-oauth2-test-${process.pid}-${Date.now()}`;
+
+  it('two clients with their own connections share one token and refresh it once', async () => {
+    const stores = [0, 1].map(
+      () => new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379', { connectionTimeout: 2000 }), namespace }),
+    );
+    const handles = stores.map((store) =>
+      oauth2({ ...credentials, tokenUrl: `${provider.issuer}/token`, store, storeKey: 'svc' }),
+    );
+    const clients = handles.map((auth) => createClient({ baseURL: api.url, plugins: [auth] }));
+    try {
+      const start = await tokenRequests();
+      await Promise.all(clients.flatMap((client) => Array.from({ length: 20 }, (_, i) => client.get(`/s${i}`))));
+      expect((await tokenRequests()) - start).toBe(1);
+      expect(new Set(api.tokens.slice(-40)).size).toBe(1);
+
+      await sleep(2100);
+      const again = await tokenRequests();
+      await Promise.all(clients.flatMap((client) => Array.from({ length: 20 }, (_, i) => client.get(`/t${i}`))));
+      expect((await tokenRequests()) - again).toBe(1);
+      expect(new Set(api.tokens.slice(-40)).size).toBe(1);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      await stores[0]?.clear();
+      await Promise.all(stores.map((store) => store.disconnect()));
+    }
+  });
+});
