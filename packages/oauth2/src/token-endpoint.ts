@@ -198,6 +198,8 @@ export class TokenEndpoint {
     secrets: readonly string[],
     problem?: string,
   ): OAuth2Error {
+    const o = this.#options;
+    secrets = [...secrets, ...[o.clientSecret, o.password].filter((s): s is string => s !== undefined)];
     const data = (response.data ?? {}) as Record<string, unknown>;
     const error = typeof data.error === 'string' ? clean(data.error, secrets, 64) : undefined;
     const description =
