@@ -8,9 +8,11 @@ import { median } from './drive.mjs';
  * @property {string} baseline Name of the scenario it is compared with.
  * @property {number} threshold PASS when the ratio scenario / baseline of req/s is ≥ this.
  * @property {number[]} required Concurrencies the requirement covers; others are informational.
- * @property {'rounds' | 'medians'} [statistic] Which ratio is judged: `'rounds'` (the default) is the
- *   median of the per-round ratios, each taken from two cells of the same round; `'medians'` is the
- *   ratio of the two scenarios' median req/s.
+ * @property {'rounds' | 'medians' | 'cpu'} [statistic] What is judged: `'rounds'` (the default)
+ *   is the median of the per-round req/s ratios, each taken from two cells of the same round;
+ *   `'medians'` is the ratio of the two scenarios' median req/s; `'cpu'` is the scenario's median
+ *   client CPU µs per request, PASS when below `threshold` (µs); the baseline's is shown beside it
+ *   for reference.
  */
 
 /**
@@ -50,6 +52,14 @@ export const ACCEPTANCE = [
     required: [16, 256],
   },
   {
+    label: 'a rejection while the breaker is open costs under 20 µs of client CPU',
+    scenario: 'open breaker: rejections',
+    baseline: 'raw axios: immediate rejections',
+    threshold: 20,
+    required: [1, 16],
+    statistic: 'cpu',
+  },
+  {
     label: 'a limiter whose limit is not binding costs no more than 5% requests/s against createClient() without it',
     scenario: 'createClient() + idle limiter',
     baseline: 'createClient()',
@@ -61,6 +71,7 @@ export const ACCEPTANCE = [
 /** The parenthesis after each requirement, by statistic. */
 const STATISTIC_TEXT = {
   medians: (t) => `(ratio of median req/s ≥ ${t})`,
+  cpu: (t) => `(median client CPU µs per request < ${t} µs)`,
   rounds: (t) => `(median of the per-round req/s ratios ≥ ${t}; both scenarios of a ratio ran in the same round)`,
 };
 
@@ -91,6 +102,17 @@ export function acceptance(results, rules = ACCEPTANCE) {
       const base = cell.rows.find((r) => r.name === rule.baseline);
       if (row === undefined || base === undefined) continue;
       // Round i of every scenario at one concurrency ran in the same round, seconds apart.
+      if (statistic === 'cpu') {
+        lines.push({
+          concurrency: cell.concurrency,
+          cpu: row.median.cpuUsPerReq,
+          perRound: row.rounds.map((r) => r.cpuUsPerReq),
+          baselineCpu: base.median.cpuUsPerReq,
+          pass: row.median.cpuUsPerReq < rule.threshold,
+          required: rule.required.includes(cell.concurrency),
+        });
+        continue;
+      }
       const perRound = row.rounds.map((r, i) => r.rps / base.rounds[i].rps);
       const ratioOfMedians = row.median.rps / base.median.rps;
       const medianOfRounds = median(perRound);
@@ -117,6 +139,14 @@ export function acceptanceLines(block) {
   return block.lines.map((v) => {
     const verdict = v.pass ? 'PASS' : 'FAIL';
     const scope = v.required ? 'required' : 'informational, not part of the requirement';
+    if (block.statistic === 'cpu') {
+      const rounds = v.perRound.map((d) => d.toFixed(1)).join(', ');
+      return (
+        `- concurrency ${v.concurrency}: CPU µs/req of ${block.scenario} = ` +
+        `**${v.cpu.toFixed(1)} µs** → **${verdict}** (< ${block.threshold} µs; ${scope}; per round: ${rounds}; ` +
+        `${block.baseline} in the same run: ${v.baselineCpu.toFixed(1)} µs)`
+      );
+    }
     if (block.statistic === 'medians') {
       const rounds = v.perRound.map((r) => fmtRatio(r)).join(', ');
       return (

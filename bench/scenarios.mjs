@@ -5,7 +5,7 @@ import http from 'node:http';
 import { circuitBreaker } from '@axle/circuit-breaker';
 import { createClient, isCircuitBreakerOpenError } from '@axle/core';
 import { rateLimit } from '@axle/rate-limit';
-import axios from 'axios';
+import axios, { AxiosError } from 'axios';
 
 /** Path every scenario requests; the server answers any path with `{"ok":true,"id":N}`. */
 export const PATH = '/item';
@@ -118,6 +118,34 @@ export const SCENARIOS = [
             },
           ),
         close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'raw axios: immediate rejections',
+    description:
+      'axios.create({ adapter }) whose adapter rejects at once with an AxiosError: the CPU axios itself spends ' +
+      'failing a request (config merge, interceptor chain, error and stack capture), the floor under any ' +
+      'rejection made inside axios; the reference for the open-breaker figure',
+    make(baseURL) {
+      const client = axios.create({
+        baseURL,
+        adapter: (config) => Promise.reject(new AxiosError('rejected at once', 'ERR_REJECTED', config)),
+      });
+      return {
+        request: () =>
+          client.get(PATH).then(
+            () => {
+              throw new Error('the rejecting adapter resolved');
+            },
+            async (error) => {
+              if (error?.code !== 'ERR_REJECTED') throw error;
+              // The same yield as the open-breaker scenario, so both figures include it.
+              await new Promise((resolve) => setImmediate(resolve));
+              return { data: { ok: true } };
+            },
+          ),
+        close: async () => undefined,
       };
     },
   },

@@ -244,6 +244,8 @@ function createLayer(registry: CircuitRegistry, options: ResolvedCircuitBreakerO
       host: circuit.host,
       state,
       retryAt,
+      // Its own frames would be the pipeline's; axios adds the caller's when the error leaves request().
+      captureStack: false,
     });
     if (events.listenerCount('breaker:reject') > 0) {
       events.emit('breaker:reject', {

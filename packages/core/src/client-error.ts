@@ -25,6 +25,13 @@ export interface ClientErrorOptions {
   method?: string;
   /** The URL, when no config is given. */
   url?: string;
+  /**
+   * Whether the constructor records its own stack frames. Default `true`. `false` leaves a stack of
+   * just the name and message, which axios completes with the caller's frames when the error
+   * leaves `api.request()`: right for errors made inside the request path (an open breaker's
+   * refusal), whose own frames are axle internals, and it spares the cost of capturing them.
+   */
+  captureStack?: boolean;
 }
 
 /** The shape of `ClientError#toJSON()`: credentials are redacted, and no config is included. */
@@ -78,13 +85,20 @@ export class ClientError<T = unknown, D = unknown> extends AxiosError<T, D> {
     const rules = redactRulesOf(options.config);
     const safeUrl = url === undefined ? undefined : redactUrl(url, rules);
     const where = method && safeUrl ? `${method} ${safeUrl}` : (safeUrl ?? method);
-    super(
-      where ? `${message}: ${where}` : message,
-      options.code,
-      options.config as InternalAxiosRequestConfig<D> | undefined,
-      options.request,
-      options.response as AxiosResponse<T, D> | undefined,
-    );
+    const stackLimit = Error.stackTraceLimit;
+    // Restored in the same synchronous step, so no other code sees the changed limit.
+    if (options.captureStack === false) Error.stackTraceLimit = 0;
+    try {
+      super(
+        where ? `${message}: ${where}` : message,
+        options.code,
+        options.config as InternalAxiosRequestConfig<D> | undefined,
+        options.request,
+        options.response as AxiosResponse<T, D> | undefined,
+      );
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
     const kinds: string[] = [];
     for (
       let cls: unknown = new.target;

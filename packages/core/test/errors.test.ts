@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   ConnectionError,
   ConnectTimeoutError,
+  createClient,
   createHTTPError,
   ForbiddenError,
   HTTPError,
@@ -292,5 +293,26 @@ describe('requestUrl', () => {
     [{ baseURL: 'https://h/api', url: '/x?q=1', params: { page: 2 } }],
   ])('matches axios.getUri for %p', (config) => {
     expect(requestUrl(config as InternalAxiosRequestConfig)).toBe(axios.getUri(config));
+  });
+});
+
+describe('captureStack: false', () => {
+  it('skips the constructor frames; a request error still ends with the caller frames axios adds', async () => {
+    const bare = new ClientError('refused', { captureStack: false, method: 'GET', url: 'http://127.0.0.1/x' });
+    expect(bare.stack).toBe('ClientError: refused: GET http://127.0.0.1/x');
+    expect(new ClientError('full').stack).toContain('\n    at ');
+    const limit = Error.stackTraceLimit;
+    expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+    expect(Error.stackTraceLimit).toBe(limit);
+
+    const api = createClient({
+      adapter: (config) => Promise.reject(new ClientError('refused', { config, captureStack: false })),
+      retry: false,
+    });
+    const error = await api.get('http://127.0.0.1:9/x').catch((e: unknown) => e as ClientError);
+    expect(error.stack).toMatch(/^ClientError: refused: GET http:\/\/127\.0\.0\.1:9\/x\n/);
+    // The caller's frame (this test file), added by axios.
+    expect(error.stack).toContain('errors.test.ts');
+    await api.close();
   });
 });
