@@ -42,6 +42,8 @@ export class TokenManager {
   readonly #locks: StoreLock;
   readonly #sleeps = new Map<NodeJS.Timeout, () => void>();
   #current: StoredToken | undefined;
+  /** The `refresh_token` flow's starting token, until it is used up (rotated or rejected). */
+  #seed: string | undefined;
   #inflight: Promise<StoredToken> | undefined;
   #closed = false;
 
@@ -50,6 +52,7 @@ export class TokenManager {
     this.#endpoint = endpoint;
     this.#events = events;
     this.#shared = options.store !== undefined;
+    this.#seed = options.flow === 'refresh_token' ? options.refreshToken : undefined;
     this.#store = options.store ?? new MemoryTokenStore();
     this.#locks = storeLock(this.#store, (ms) => this.#sleep(ms));
   }
@@ -171,13 +174,13 @@ export class TokenManager {
   }
 
   async #renew(previous: StoredToken | undefined, rejected: string | undefined): Promise<StoredToken> {
-    const o = this.#options;
-    const refreshToken = previous?.refreshToken ?? (o.flow === 'refresh_token' ? o.refreshToken : undefined);
+    const refreshToken = previous?.refreshToken ?? this.#seed;
     if (refreshToken !== undefined) {
       try {
         const response = await this.request({ grant_type: 'refresh_token', refresh_token: refreshToken }, [
           refreshToken,
         ]);
+        if (refreshToken === this.#seed) this.#seed = undefined;
         return await this.#keep(response, 'refresh_token', refreshToken);
       } catch (error) {
         // A dead refresh token (expired, revoked, reused) is dropped, so the next call does not
@@ -272,6 +275,7 @@ export class TokenManager {
   }
 
   async #forget(refreshToken: string): Promise<void> {
+    if (this.#seed === refreshToken) this.#seed = undefined;
     if (this.#current?.refreshToken === refreshToken) this.#current = undefined;
     const stored = await this.#load();
     if (stored?.refreshToken === refreshToken) await this.#store.delete(this.#options.storeKey);
