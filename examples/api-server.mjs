@@ -16,6 +16,13 @@
  *   GET  /slow?ms=200               answers after ~200 ms
  *   GET  /echo                      returns the method, path, query and headers the server received, and
  *                                   receivedAt (epoch ms, fractional: when the request arrived)
+ *   POST /oauth/token               OAuth2 client credentials grant (client_secret_basic with `oauthClient`); tokens
+ *                                   live 2 s
+ *   GET  /reports                   needs a live token from /oauth/token; 401 with `WWW-Authenticate: Bearer
+ *                                   error="invalid_token"` otherwise
+ *   GET  /genres                    `Cache-Control: max-age=2` and an ETag; 304 to a matching If-None-Match
+ *   GET  /loans/feed                server-sent events: three events (one with a comment, one with two data lines)
+ *   GET  /export.ndjson             every book as one JSON line
  *
  * Every error body has the same shape: { error: 'not_found', message: 'No book with id 999' }.
  *
@@ -43,6 +50,7 @@ import http from 'node:http';
  * @property {string} url               base URL, e.g. http://127.0.0.1:54321 (no trailing slash)
  * @property {() => Promise<void>} close stops the server and drops open connections; safe to call twice
  * @property {DemoApiStats} stats
+ * @property {{ id: string, secret: string, lifetimeSeconds: number }} oauthClient the OAuth2 client /oauth/token knows
  *
  * @typedef {object} DemoApiOptions
  * @property {number} [port]                   default 0: any free port
@@ -315,6 +323,103 @@ export async function startDemoApi(options = {}) {
     });
   };
 
+  /** OAuth2 client credentials for the demo's token endpoint (demo values, not secrets of anyone). */
+  const oauthClient = { id: 'demo-client', secret: 'demo-client-secret', lifetimeSeconds: 2 };
+  /** access token -> expiry (ms since the epoch). */
+  const accessTokens = new Map();
+  let tokensIssued = 0;
+
+  /** POST /oauth/token: the client credentials grant, client_secret_basic (RFC 6749 section 4.4). */
+  const issueToken = async (req, res) => {
+    const form = new URLSearchParams(await readBody(req));
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+    const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
+    if (id !== oauthClient.id || secret !== oauthClient.secret) {
+      send(res, 401, { error: 'invalid_client', error_description: 'unknown client or wrong secret' });
+      return;
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      send(res, 400, { error: 'unsupported_grant_type' });
+      return;
+    }
+    tokensIssued += 1;
+    const accessToken = `demo-at-${tokensIssued}-${Math.random().toString(36).slice(2, 10)}`;
+    accessTokens.set(accessToken, Date.now() + oauthClient.lifetimeSeconds * 1000);
+    send(
+      res,
+      200,
+      {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: oauthClient.lifetimeSeconds,
+        scope: form.get('scope') ?? 'reports:read',
+      },
+      { 'Cache-Control': 'no-store' },
+    );
+  };
+
+  /** GET /reports: needs a live token from /oauth/token. */
+  const reports = (req, res) => {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const expiresAt = match ? accessTokens.get(match[1]) : undefined;
+    if (expiresAt === undefined || expiresAt <= Date.now()) {
+      fail(res, 401, 'unauthorized', 'missing, unknown or expired access token', {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      });
+      return;
+    }
+    send(res, 200, { report: 'monthly loans', tokenNumber: Number(match[1].split('-')[2]) });
+  };
+
+  /** GET /genres: cacheable for 2 s, with an ETag, answering If-None-Match with 304. */
+  const genresBody = JSON.stringify({ genres: ['science fiction', 'fantasy', 'mystery'] });
+  const genresEtag = '"genres-v1"';
+  const genres = (req, res) => {
+    const headers = { 'Cache-Control': 'max-age=2', ETag: genresEtag };
+    if (req.headers['if-none-match'] === genresEtag) {
+      stats.statuses[304] = (stats.statuses[304] ?? 0) + 1;
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    send(res, 200, JSON.parse(genresBody), headers);
+  };
+
+  /** GET /loans/feed: server-sent events, three loans then the end of the stream. */
+  const loanFeed = (res) => {
+    stats.statuses[200] = (stats.statuses[200] ?? 0) + 1;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    const events = [
+      'id: 1\nevent: loan\ndata: {"book":1,"reader":"ann"}\n\n',
+      ': a comment line, which clients ignore\n\nid: 2\nevent: loan\ndata: {"book":3,"reader":"bob"}\n\n',
+      'id: 3\nevent: return\ndata: {"book":1,\ndata: "reader":"ann"}\n\n',
+    ];
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (i === events.length) {
+        res.end();
+        return;
+      }
+      res.write(events[i]);
+      i += 1;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        next();
+      }, 20);
+      timers.add(timer);
+    };
+    next();
+  };
+
+  /** GET /export.ndjson: every book as one JSON line, chunked. */
+  const exportBooks = (res) => {
+    stats.statuses[200] = (stats.statuses[200] ?? 0) + 1;
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    for (const book of BOOKS) res.write(`${JSON.stringify(book)}\n`);
+    res.end();
+  };
+
   const handle = async (req, res) => {
     const receivedAt = performance.timeOrigin + performance.now();
     stats.total += 1;
@@ -359,6 +464,21 @@ export async function startDemoApi(options = {}) {
     } else if (method === 'GET' && path === '/slow') {
       count('GET /slow');
       slow(res, url.searchParams);
+    } else if (method === 'POST' && path === '/oauth/token') {
+      count('POST /oauth/token');
+      await issueToken(req, res);
+    } else if (method === 'GET' && path === '/reports') {
+      count('GET /reports');
+      reports(req, res);
+    } else if (method === 'GET' && path === '/genres') {
+      count('GET /genres');
+      genres(req, res);
+    } else if (method === 'GET' && path === '/loans/feed') {
+      count('GET /loans/feed');
+      loanFeed(res);
+    } else if (method === 'GET' && path === '/export.ndjson') {
+      count('GET /export.ndjson');
+      exportBooks(res);
     } else if (path === '/echo') {
       count(`${method} /echo`);
       send(res, 200, {
@@ -404,7 +524,7 @@ export async function startDemoApi(options = {}) {
     return closing;
   };
 
-  return { url: baseUrl, close, stats };
+  return { url: baseUrl, close, stats, oauthClient };
 }
 
 function positiveInt(text) {
