@@ -147,7 +147,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     const url = requestUrl(config) ?? '';
     if (!options.methods.has(method) || mode === 'no-store') {
       miss({ config, method, url }, 'bypass');
-      return next(config);
+      return next(config).then(notCached);
     }
     const headers = plainHeaders(config.headers);
     const credential = credentialOf(config, headers);
@@ -155,7 +155,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     const streamed = config.responseType === 'stream';
     if (rule?.ttl === 0 || (credential !== '' && options.shared) || (streamed && !options.cacheStreams)) {
       miss({ config, method, url }, 'bypass');
-      return next(config);
+      return next(config).then(notCached);
     }
     const key = cacheKey(method, url, credential);
     const lookup: Lookup = {
@@ -185,7 +185,10 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       if (mode === 'force-cache' || mode === 'only-if-cached')
         return hit(lookup, variant, variant.policy.stale(), headOnly);
       if (mode !== 'no-cache') {
-        const evaluation = variant.policy.evaluateRequest(lookup.policyRequest);
+        // A GET response read for a HEAD request is judged as for a GET.
+        const evaluation = variant.policy.evaluateRequest(
+          fromGet ? { ...lookup.policyRequest, method: 'GET' } : lookup.policyRequest,
+        );
         if (evaluation.revalidation === undefined) return hit(lookup, variant, false, headOnly);
         if (!evaluation.revalidation.synchronous && evaluation.response !== undefined && !fromGet) {
           const response = hit(lookup, variant, true, headOnly);
@@ -217,7 +220,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     let response: AxiosResponse | undefined;
     try {
       response = await next(config);
-      return response;
+      return notCached(response);
     } catch (error) {
       if (isHTTPError(error)) response = error.response;
       throw error;
@@ -306,7 +309,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       emitRevalidated(lookup, true, background);
       if (ERROR_STATUSES.has(response.status) && staleIfError(variant)) return fromVariant(variant, lookup);
       return fromNetwork(lookup, record, outcome);
-    }).then((snapshot) => (background ? emptyResponse(lookup.config) : deliver(lookup, snapshot, true)));
+    }).then((snapshot) => (background ? emptyResponse(lookup.config) : deliver(lookup, snapshot)));
   };
 
   const emitRevalidated = (lookup: Lookup, modified: boolean, background: boolean) => {
@@ -333,7 +336,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
         own.response.cached = false;
         return own.response;
       }
-      return deliver(lookup, snapshot, false);
+      return deliver(lookup, snapshot);
     });
   };
 
@@ -413,8 +416,6 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       { status, headers: effective },
       {
         shared: options.shared,
-        // `defaultTtl: 0` turns the heuristic off; a positive one is applied through `max-age`.
-        cacheHeuristic: options.defaultTtl === 0 ? 0 : 0.1,
         immutableMinTimeToLive: 24 * 3600 * 1000,
       },
     );
@@ -438,10 +439,10 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       return out;
     }
     const ttl = rule?.ttl ?? options.defaultTtl;
-    if (ttl === undefined || ttl === 0 || !options.cacheableStatusCodes.has(status)) return headers;
+    if (ttl === undefined || !options.cacheableStatusCodes.has(status)) return headers;
     if (hasExplicitFreshness(headers, options.shared)) return headers;
     const cc = headers['cache-control'];
-    if (cc !== undefined && /(^|,)\s*(no-store|no-cache)\b/i.test(cc)) return headers;
+    if (cc !== undefined && /(^|,)\s*(no-store|no-cache)\b/.test(cc)) return headers;
     return {
       ...headers,
       'cache-control': cc ? `${cc}, max-age=${Math.floor(ttl / 1000)}` : `max-age=${Math.floor(ttl / 1000)}`,
@@ -457,7 +458,8 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     const hasValidator = variant.headers.etag !== undefined || variant.headers['last-modified'] !== undefined;
     const ttl = policy.timeToLive() + (hasValidator ? KEEP_STALE_MS : 0);
     if (ttl <= 0) return;
-    const current = record ?? (await guard.get(lookup.key));
+    // Only `reload` skipped the lookup; otherwise `record` is what the store held.
+    const current = record ?? (lookup.mode === 'reload' ? await guard.get(lookup.key) : undefined);
     const others = (current?.variants ?? []).filter((v) => !sameVary(v.vary, variant.vary));
     const next: CacheRecord = {
       method: lookup.method,
@@ -514,10 +516,9 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
   };
 
   /** A response built for one caller from a shared snapshot. */
-  const deliver = (lookup: Lookup, snapshot: SharedSnapshot, fromCache: boolean): AxiosResponse => {
+  const deliver = (lookup: Lookup, snapshot: SharedSnapshot): AxiosResponse => {
     if (snapshot.error !== undefined && snapshot.cachedFrom !== 'stale') throw snapshot.error;
-    const cached = fromCache || snapshot.cachedFrom === 'stale';
-    return settle(respondSnapshot(lookup.config, snapshot, cached));
+    return settle(respondSnapshot(lookup.config, snapshot, snapshot.cachedFrom === 'stale'));
   };
 
   const fromVariant = (variant: CachedVariant, lookup: Lookup): SharedSnapshot => ({
@@ -603,6 +604,11 @@ function respondSnapshot(config: InternalAxiosRequestConfig, snapshot: Snapshot,
     cached,
   };
   if (cached) response.cacheAge = Number(snapshot.headers.age ?? 0);
+  return response;
+}
+
+function notCached(response: AxiosResponse): AxiosResponse {
+  response.cached = false;
   return response;
 }
 
