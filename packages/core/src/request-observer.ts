@@ -1,5 +1,6 @@
 import type { Attributes, Histogram, Span, Tracer } from '@opentelemetry/api';
 import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { CircuitBreakerOpenError } from './circuit-breaker-error';
 import { requestUrl } from './client-error';
 import type { AxleEvents } from './events';
 import { HTTPError } from './http-error';
@@ -109,9 +110,12 @@ export function createRequestObserver(
       (config as unknown as Record<symbol, unknown>)[SPAN] = state;
     }
     if (trace && !config.headers.has(TRACEPARENT)) setTraceHeaders(config, span, api ?? undefined);
-    const finish = (status: number | undefined, error: unknown) => {
+    const finish = (status: number | undefined, error: unknown, response?: AxiosResponse) => {
       if (!otel || !span || !attributes || !state) return;
       if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      // Set by @axle/cache on responses it served from its store.
+      if ((response as { cached?: unknown } | undefined)?.cached === true) span.setAttribute('axle.cache.hit', true);
+      if (error instanceof CircuitBreakerOpenError) span.setAttribute('axle.circuit_breaker.rejected', true);
       if (state.retries > 0) span.setAttribute('http.request.resend_count', state.retries);
       const metric: Attributes = {
         'http.request.method': attributes['http.request.method'],
@@ -135,7 +139,7 @@ export function createRequestObserver(
       otel && span ? otel.api.context.with(otel.api.trace.setSpan(otel.api.context.active(), span), go) : go();
     return pending.then(
       (response) => {
-        finish(response.status, response.status >= 400 ? response.status : undefined);
+        finish(response.status, response.status >= 400 ? response.status : undefined, response);
         return response;
       },
       (failure: unknown) => {

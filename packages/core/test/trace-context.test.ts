@@ -1,4 +1,4 @@
-import { createClient, REDACTED, traceparent } from '@axle/core';
+import { CircuitBreakerOpenError, createClient, definePlugin, REDACTED, traceparent } from '@axle/core';
 import { context, metrics, propagation, type Span, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -124,6 +124,49 @@ describe('telemetry', () => {
     expect(failed?.events.filter((e) => e.name === 'retry')).toHaveLength(2);
     expect(flaky?.attributes['http.request.resend_count']).toBe(1);
     expect(flaky?.attributes['error.type']).toBeUndefined();
+    await api.close();
+  });
+
+  it('marks cache hits and open-breaker rejections on the span', async () => {
+    // Stand-ins for @axle/cache (sets response.cached) and @axle/circuit-breaker (refuses at once).
+    const cacheLike = definePlugin({
+      name: 'cache-like',
+      role: 'cache',
+      install(ctx) {
+        ctx.wrap(async (config, next) =>
+          config.url === '/hit'
+            ? Object.assign({ data: {}, status: 200, statusText: 'OK', headers: {}, config }, { cached: true })
+            : next(config),
+        );
+      },
+    });
+    const breakerLike = definePlugin({
+      name: 'breaker-like',
+      role: 'circuit-breaker',
+      install(ctx) {
+        ctx.wrap(async (config, next) => {
+          if (config.url !== '/refused') return next(config);
+          throw new CircuitBreakerOpenError('Circuit breaker is open', {
+            config,
+            host: '127.0.0.1',
+            state: 'open',
+            retryAt: Date.now() + 1000,
+          });
+        });
+      },
+    });
+    const api = createClient({ baseURL: server.url, telemetry: true, plugins: [cacheLike, breakerLike] });
+    await api.get('/hit');
+    await api.get('/ok');
+    await expect(api.get('/refused')).rejects.toBeInstanceOf(CircuitBreakerOpenError);
+    const [hit, ok, refused] = exporter.getFinishedSpans();
+    expect(hit?.attributes['axle.cache.hit']).toBe(true);
+    expect(ok?.attributes['axle.cache.hit']).toBeUndefined();
+    expect(refused?.attributes).toMatchObject({
+      'axle.circuit_breaker.rejected': true,
+      'error.type': 'CircuitBreakerOpenError',
+    });
+    expect(ok?.attributes['axle.circuit_breaker.rejected']).toBeUndefined();
     await api.close();
   });
 
