@@ -309,7 +309,12 @@ describe('captureStack: false', () => {
       adapter: (config) => Promise.reject(new ClientError('refused', { config, captureStack: false })),
       retry: false,
     });
-    const error = await api.get('http://127.0.0.1:9/x').catch((e: unknown) => e as ClientError);
+    const error: ClientError = await api.get('http://127.0.0.1:9/x').then(
+      () => {
+        throw new Error('resolved');
+      },
+      (e: unknown) => e as ClientError,
+    );
     expect(error.stack).toMatch(/^ClientError: refused: GET http:\/\/127\.0\.0\.1:9\/x\n/);
     // The caller's frame (this test file), added by axios.
     expect(error.stack).toContain('errors.test.ts');
