@@ -123,7 +123,12 @@ export class TokenManager {
   }
 
   #fresh(token: StoredToken): boolean {
-    return token.expiresAt === undefined || token.expiresAt - this.#options.refreshSkew > Date.now();
+    if (token.expiresAt === undefined) return true;
+    // A token that lives less than twice the skew is refreshed at half its life, not at every use.
+    const lifetime =
+      typeof token.obtainedAt === 'number' ? token.expiresAt - token.obtainedAt : Number.POSITIVE_INFINITY;
+    const skew = Math.min(this.#options.refreshSkew, lifetime / 2);
+    return token.expiresAt - skew > Date.now();
   }
 
   #usable(token: StoredToken | undefined, rejected: string | undefined): token is StoredToken {

@@ -305,6 +305,16 @@ describe('token endpoint errors', () => {
 });
 
 describe('refresh tokens', () => {
+  // Each request happens 2 s after the previous one: every 1 s token has expired by then.
+  beforeEach(() => {
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    later = () => {
+      offset += 2000;
+    };
+  });
+  let later: () => void = () => undefined;
   it('the refresh_token flow rotates: a new refresh token replaces the old one, a missing one keeps it', async () => {
     const token = tokenEndpoint(
       [200, { access_token: 'AT1', expires_in: 1, refresh_token: 'RT2' }],
@@ -314,7 +324,9 @@ describe('refresh tokens', () => {
     const { client } = setup({ flow: 'refresh_token', refreshToken: 'RT1', refreshSkew: 5000 });
     for (const p of ['/1', '/2', '/3']) api(p);
     await client.get('/1');
+    later();
     await client.get('/2');
+    later();
     await client.get('/3');
     expect(token.bodies.map((b) => b.get('refresh_token'))).toEqual(['RT1', 'RT2', 'RT2']);
     expect(token.bodies.every((b) => b.get('grant_type') === 'refresh_token')).toBe(true);
@@ -330,6 +342,7 @@ describe('refresh tokens', () => {
     api('/1');
     const second = api('/2');
     await client.get('/1');
+    later();
     await client.get('/2');
     expect(token.bodies.map((b) => b.get('grant_type'))).toEqual([
       'client_credentials',
@@ -359,6 +372,7 @@ describe('refresh tokens', () => {
     api('/1');
     api('/3');
     await client.get('/1');
+    later();
     expect(isServerError(await client.get('/2').catch((e: unknown) => e))).toBe(true);
     await client.get('/3');
     expect(token.bodies.map((b) => b.get('refresh_token'))).toEqual(['RT0', 'RT1', 'RT1']);

@@ -171,13 +171,19 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
 describe('refresh with rotation and reuse detection', () => {
   it('a rotated refresh token replaces the old one; reusing the old one kills the grant', async () => {
-    // A skew longer than the token's life makes every request refresh first.
-    const auth = cliAuth({ refreshSkew: 300_000 });
+    // Each request happens 250 s (of this process's clock) after the previous one: past the
+    // point where the 300 s token is refreshed.
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    const auth = cliAuth();
     const client = createClient({ baseURL: api.url, plugins: [auth] });
     const events: OAuth2TokenEvent[] = [];
     client.events.on('oauth2:token', (e) => events.push(e));
     await auth.authorize();
+    offset += 250_000;
     await client.get('/a');
+    offset += 250_000;
     await client.get('/b');
     const sent = await refreshTokensSent();
     const [first, second] = sent.slice(-2);
@@ -195,6 +201,7 @@ describe('refresh with rotation and reuse detection', () => {
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first as string, client_id: 'cli' }),
     });
     expect(replay.status).toBe(400);
+    offset += 250_000;
     const error = await client.get('/c').catch((e: unknown) => e);
     expect(isOAuth2Error(error) && error.oauthError).toBe('invalid_grant');
     // The dead refresh token is forgotten: the next request asks for a new sign-in.
