@@ -129,6 +129,8 @@ export function oauth2(options: OAuth2Options): OAuth2Plugin {
     const manager = new TokenManager(resolved, endpoint, ctx.events);
     const own: Installed = { endpoint, manager, listeners: new Set(), devices: new Set(), pending: new Map() };
     installed = own;
+    // The configs this installation put a token on (a config object lives for one request's attempts).
+    const attached = new WeakSet<InternalAxiosRequestConfig>();
 
     const attaches = (config: InternalAxiosRequestConfig): boolean => {
       const url = requestUrl(config);
@@ -143,17 +145,17 @@ export function oauth2(options: OAuth2Options): OAuth2Plugin {
     ctx.onConfig(async (config) => {
       if (!attaches(config)) {
         // A retry of a request whose URL changed must not keep a token it no longer may carry.
-        if (ATTACHED.has(config)) config.headers.delete('Authorization');
+        if (attached.has(config)) config.headers.delete('Authorization');
         return config;
       }
       const token = await manager.token();
       config.headers.set('Authorization', `${token.tokenType} ${token.accessToken}`);
-      ATTACHED.add(config);
+      attached.add(config);
       return config;
     });
 
     ctx.wrap(async (config, next) => {
-      if (!ATTACHED.has(config)) return next(config);
+      if (!attached.has(config)) return next(config);
       let response: AxiosResponse;
       try {
         response = await next(config);
@@ -326,9 +328,6 @@ export function oauth2(options: OAuth2Options): OAuth2Plugin {
     },
   });
 }
-
-/** The configs this plugin put a token on (a config object lives for one request's attempts). */
-const ATTACHED = new WeakSet<InternalAxiosRequestConfig>();
 
 /** Whether a 401 says the token itself was rejected (RFC 6750 §3.1 `invalid_token`). */
 function rejectsToken(response: AxiosResponse | undefined): boolean {
