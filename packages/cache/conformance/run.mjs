@@ -45,6 +45,10 @@ if (values.impl !== undefined) {
         `checks yes/no ${t.yes}/${t.no}, setup failures ${t.setup_fail}, dependency failures ${t.dependency_fail}, ` +
         `harness failures ${t.harness_fail + t.retry} (of ${result.total} tests)`,
     );
+    const a = result.alone;
+    console.log(
+      `${''.padEnd(28)} each test judged alone (dependencies ignored): passed ${a.pass}, failed (required) ${a.fail}`,
+    );
     if (values.failures) for (const f of result.failures) console.log(`    ${f.id}: ${f.message}`);
   }
   const [axle, aci] = results;

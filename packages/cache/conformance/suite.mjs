@@ -149,15 +149,18 @@ export async function runSuite(impl, ids) {
     await runTests(selected, fetchThrough(client), true, base);
     const results = getResults();
     const tally = Object.fromEntries(KINDS.map((kind) => [kind, 0]));
+    // The same, each test judged alone (a failed dependency does not hide a test's own result).
+    const alone = Object.fromEntries(KINDS.map((kind) => [kind, 0]));
     const outcomes = {};
     const failures = [];
     for (const id of Object.keys(results)) {
       const kind = SYMBOLS[determineTestResult(tests, id, results)[2]] ?? 'harness_fail';
       tally[kind] += 1;
+      alone[SYMBOLS[determineTestResult(tests, id, results, false)[2]] ?? 'harness_fail'] += 1;
       outcomes[id] = kind;
       if (kind === 'fail') failures.push({ id, message: String(results[id]?.[1] ?? '') });
     }
-    return { name: client.name, total: Object.keys(results).length, tally, outcomes, failures };
+    return { name: client.name, total: Object.keys(results).length, tally, alone, outcomes, failures };
   } finally {
     await client.close();
     await new Promise((resolve) => origin.close(resolve));

@@ -30,6 +30,8 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
 // `only-if-cached`, `stale-if-error`) instead of fetched again in full.
 const KEEP_STALE_MS = 24 * 3600 * 1000;
 const MAX_VARIANTS = 8;
+// The statuses http-cache-semantics stores (RFC 9110's cacheable-by-default ones and redirects).
+const UNDERSTOOD = new Set([200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501]);
 // RFC 9111 3.2: a 304 must not change what describes the stored body (nor the validator it matched).
 const NOT_UPDATED = new Set([
   'content-length',
@@ -184,9 +186,18 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     if (variant !== undefined) {
       if (mode === 'force-cache' || mode === 'only-if-cached')
         return hit(lookup, variant, variant.policy.stale(), headOnly);
+      // `immutable`: the response will not change while fresh, so a reload need not ask (as browsers do).
+      if (
+        mode === 'no-cache' &&
+        /\bimmutable\b/i.test(variant.headers['cache-control'] ?? '') &&
+        !variant.policy.stale()
+      ) {
+        return hit(lookup, variant, false, headOnly);
+      }
       if (mode !== 'no-cache') {
         // A GET response read for a HEAD request is judged as for a GET.
-        const evaluation = variant.policy.evaluateRequest(
+        const evaluation = evaluate(
+          variant,
           fromGet ? { ...lookup.policyRequest, method: 'GET' } : lookup.policyRequest,
         );
         if (evaluation.revalidation === undefined) return hit(lookup, variant, false, headOnly);
@@ -287,24 +298,20 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       }
       const { response } = outcome;
       if (response.status === 304) {
+        // The 304 answers the condition sent for this variant, so it validates it (RFC 9111
+        // 4.3.3); its headers replace the stored ones (4.3.4), and freshness starts again from it.
+        // (http-cache-semantics' revalidatedPolicy() refuses a 304 whose ETag differs.)
         const responseHeaders = plainHeaders(response.headers);
-        const revalidated = variant.policy.revalidatedPolicy(lookup.policyRequest, {
-          status: 304,
-          headers: effectiveHeaders(lookup, responseHeaders, variant.status),
-        });
-        if (!revalidated.modified) {
-          const headers = { ...variant.headers };
-          for (const name in responseHeaders) {
-            if (!NOT_UPDATED.has(name) && !HOP_BY_HOP.has(name)) headers[name] = responseHeaders[name] as string;
-          }
-          const updated: CachedVariant = { ...variant, headers, policy: revalidated.policy };
-          emitRevalidated(lookup, false, background);
-          await store(lookup, record, updated, revalidated.policy);
-          return fromVariant(updated, lookup);
+        const headers = { ...variant.headers };
+        delete headers.age;
+        for (const name in responseHeaders) {
+          if (!NOT_UPDATED.has(name) && !HOP_BY_HOP.has(name)) headers[name] = responseHeaders[name] as string;
         }
-        // The 304 does not match what is stored: only a full response can answer.
-        const fresh: InternalAxiosRequestConfig = { ...lookup.config };
-        return fromNetwork(lookup, record, await call(fresh, next));
+        const policy = policyFor(lookup, variant.status, headers);
+        const updated: CachedVariant = { ...variant, headers, policy: policy ?? variant.policy };
+        emitRevalidated(lookup, false, background);
+        if (policy !== undefined) await store(lookup, record, updated, policy);
+        return fromVariant(updated, lookup);
       }
       emitRevalidated(lookup, true, background);
       if (ERROR_STATUSES.has(response.status) && staleIfError(variant)) return fromVariant(variant, lookup);
@@ -411,17 +418,22 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
 
   const policyFor = (lookup: Lookup, status: number, headers: Record<string, string>): CachePolicy | undefined => {
     const effective = effectiveHeaders(lookup, headers, status);
+    const explicit = hasExplicitFreshness(effective, options.shared);
+    if (!options.cacheableStatusCodes.has(status) && !explicit) return undefined;
+    const cc = effective['cache-control'] ?? '';
+    if (!UNDERSTOOD.has(status) && /(^|,)\s*must-understand\b/.test(cc)) return undefined;
+    // RFC 9111 3: any final status may be stored when its freshness is explicit; http-cache-semantics
+    // stores only those it lists, so the others are judged as a 200 (their freshness rules are the same).
+    const judgedAs = UNDERSTOOD.has(status) || status < 200 || status === 206 || status === 304 ? status : 200;
     const policy = new CachePolicy(
       lookup.policyRequest,
-      { status, headers: effective },
+      { status: judgedAs, headers: effective },
       {
         shared: options.shared,
         immutableMinTimeToLive: 24 * 3600 * 1000,
       },
     );
-    if (!policy.storable()) return undefined;
-    if (!options.cacheableStatusCodes.has(status) && !hasExplicitFreshness(effective, options.shared)) return undefined;
-    return policy;
+    return policy.storable() ? policy : undefined;
   };
 
   /** The headers the policy sees: the server's, or those a rule or `defaultTtl` imposes. */
@@ -635,7 +647,21 @@ function emptyResponse(config: InternalAxiosRequestConfig): AxiosResponse {
   return { data: '', status: 0, statusText: '', headers: new AxiosHeaders(), config, request: undefined };
 }
 
+/**
+ * `evaluateRequest`, except that `must-revalidate` only applies once the response is stale
+ * (RFC 9111 5.2.2.2): http-cache-semantics revalidates such a response even while fresh.
+ */
+function evaluate(variant: CachedVariant, request: CachePolicy.HttpRequest): CachePolicy.EvaluateRequestResult {
+  const evaluation = variant.policy.evaluateRequest(request);
+  if (evaluation.revalidation === undefined || variant.policy.stale()) return evaluation;
+  const state = variant.policy.toObject();
+  if (!state.rescc['must-revalidate']) return evaluation;
+  const { 'must-revalidate': _dropped, ...rescc } = state.rescc;
+  return CachePolicy.fromObject({ ...state, rescc }).evaluateRequest(request);
+}
+
 function staleIfError(variant: CachedVariant): boolean {
+  if (/(^|,)\s*must-revalidate\b/i.test(variant.headers['cache-control'] ?? '')) return false;
   const match = /(?:^|,)\s*stale-if-error\s*=\s*"?(\d+)/i.exec(variant.headers['cache-control'] ?? '');
   if (match === null) return false;
   return variant.policy.maxAge() + Number(match[1]) > variant.policy.age();

@@ -121,6 +121,59 @@ describe('freshness', () => {
     expect(again.cached).toBe(true);
   });
 
+  it('serves a fresh must-revalidate response, and never serves it stale (not even on error)', async () => {
+    const p = path('must-revalidate');
+    let failing = false;
+    origin.route(p, () =>
+      failing
+        ? { status: 503 }
+        : { headers: { 'cache-control': 'max-age=1, must-revalidate, stale-if-error=60', etag: '"m"' } },
+    );
+    const { api } = client();
+    await api.get(p);
+    expect((await api.get(p)).cached).toBe(true);
+    failing = true;
+    advanceClock(2000);
+    await expect(api.get(p)).rejects.toBeInstanceOf(ServerError);
+  });
+
+  it('stores any final status with explicit freshness (RFC 9111 3), unless must-understand', async () => {
+    const p = path('status-500');
+    origin.route(p, () => ({ status: 500, headers: { 'cache-control': 'max-age=60' } }));
+    const q = path('status-599');
+    origin.route(q, () => ({ status: 299, headers: { 'cache-control': 'max-age=60, must-understand' } }));
+    const { api } = client();
+    await expect(api.get(p)).rejects.toBeInstanceOf(ServerError);
+    const replay = await api.get(p).catch((e: ServerError) => e.response);
+    expect(replay.cached).toBe(true);
+    expect(origin.hits(p)).toBe(1);
+    await api.get(q);
+    expect((await api.get(q)).cached).toBe(false);
+  });
+
+  it("a 304 refreshes the stored response even with another ETag, keeping the stored one; 'no-cache' skips immutable fresh ones", async () => {
+    const p = path('etag-304');
+    origin.route(
+      p,
+      (req): Answer =>
+        req.headers['if-none-match']
+          ? { status: 304, headers: { etag: '"new"', 'cache-control': 'max-age=60' } }
+          : { headers: { etag: '"old"', 'cache-control': 'max-age=1' } },
+    );
+    const i = path('immutable');
+    origin.route(i, () => ({ headers: { etag: '"i"', 'cache-control': 'max-age=60, immutable' } }));
+    const { api } = client();
+    await api.get(p);
+    advanceClock(2000);
+    const refreshed = await api.get(p);
+    expect([refreshed.cached, refreshed.headers.etag]).toEqual([true, '"old"']);
+    expect((await api.get(p)).cached).toBe(true);
+    expect(origin.hits(p)).toBe(2);
+    await api.get(i);
+    expect((await api.get(i, { cache: 'no-cache' })).cached).toBe(true);
+    expect(origin.hits(i)).toBe(1);
+  });
+
   it('treats an invalid Age as stale', async () => {
     const p = path('age');
     origin.route(p, () => ({ headers: { 'cache-control': 'max-age=3600', age: '0, 0' } }));
