@@ -194,6 +194,11 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       ) {
         return hit(lookup, variant, false, headOnly);
       }
+      // The common case, decided without evaluateRequest() (which also rebuilds the response
+      // headers): no request directives, and a fresh response (its Vary matched in selectVariant).
+      if (mode === 'default' && headers['cache-control'] === undefined && headers.pragma === undefined) {
+        if (!variant.policy.stale()) return hit(lookup, variant, false, headOnly);
+      }
       if (mode !== 'no-cache') {
         // A GET response read for a HEAD request is judged as for a GET.
         const evaluation = evaluate(
@@ -591,13 +596,13 @@ function respond(
   body: string | Uint8Array | undefined,
   age: number,
 ): AxiosResponse {
-  const headers = new AxiosHeaders(variant.headers);
-  headers.set('age', String(age));
   return {
     data: bodyFor(config, body),
     status: variant.status,
     statusText: variant.statusText,
-    headers,
+    // Stored names are lower-case and values strings, as AxiosHeaders keeps them: copied as they
+    // are, without set()'s per-name search.
+    headers: Object.assign(new AxiosHeaders(), variant.headers, { age: String(age) }),
     config,
     request: undefined,
     cached: true,
