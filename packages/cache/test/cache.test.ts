@@ -1,5 +1,12 @@
 import { type CacheStore, cache, memoryStore } from '@axle/cache';
-import { type AxleInstance, ConfigurationError, createClient, NotFoundError, ServerError } from '@axle/core';
+import {
+  type AxleInstance,
+  ConfigurationError,
+  ConnectionError,
+  createClient,
+  NotFoundError,
+  ServerError,
+} from '@axle/core';
 import { type Answer, advanceClock, type Origin, startOrigin } from './support';
 
 let origin: Origin;
@@ -132,6 +139,8 @@ describe('freshness', () => {
     const { api } = client();
     await api.get(p);
     expect((await api.get(p)).cached).toBe(true);
+    // A request directive makes it take the full evaluation; must-revalidate still waits for staleness.
+    expect((await api.get(p, { headers: { 'Cache-Control': 'max-stale=0' } })).cached).toBe(true);
     failing = true;
     advanceClock(2000);
     await expect(api.get(p)).rejects.toBeInstanceOf(ServerError);
@@ -397,6 +406,21 @@ describe('stale responses', () => {
     expect([fresh.data, fresh.cached]).toEqual([2, true]);
   });
 
+  it('stale-if-error also answers when the connection fails', async () => {
+    const p = path('sie-conn');
+    let failing = false;
+    origin.route(p, () =>
+      failing ? { destroy: true } : { headers: { 'cache-control': 'max-age=1, stale-if-error=60' } },
+    );
+    const { api } = client();
+    await api.get(p);
+    failing = true;
+    advanceClock(2000);
+    expect((await api.get(p)).cached).toBe(true);
+    advanceClock(120_000);
+    await expect(api.get(p)).rejects.toBeInstanceOf(ConnectionError);
+  });
+
   it('stale-if-error answers stale when the server fails, within its window only', async () => {
     const p = path('sie');
     let failing = false;
@@ -441,6 +465,20 @@ describe('coalescing', () => {
     }
   });
 
+  it('a cancelled leader cancels only itself', async () => {
+    const p = path('coalesce-cancel');
+    origin.route(p, () => ({ delay: 80, headers: { 'cache-control': 'max-age=60' } }));
+    const { api } = client();
+    const controller = new AbortController();
+    const leader = api.get(p, { signal: controller.signal });
+    const follower = api.get(p);
+    setTimeout(() => controller.abort(), 20);
+    await expect(leader).rejects.toThrow();
+    const response = await follower;
+    expect(response.status).toBe(200);
+    expect(origin.hits(p)).toBe(2);
+  });
+
   it('callers whose Vary’d headers differ send their own request', async () => {
     const p = path('coalesce-vary');
     origin.route(p, (req) => ({
@@ -455,6 +493,23 @@ describe('coalescing', () => {
     ]);
     expect([en.data, fr.data]).toEqual(['en', 'fr']);
     expect(origin.hits(p)).toBe(2);
+  });
+});
+
+describe('events', () => {
+  it('emits cache:miss and cache:hit with the URL redacted', async () => {
+    const p = path('events');
+    origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60' } }));
+    const { api } = client();
+    const seen: string[] = [];
+    api.events.on('cache:miss', ({ url, reason }) => seen.push(`miss ${reason} ${url}`));
+    api.events.on('cache:hit', ({ url, stale }) => seen.push(`hit ${stale} ${url}`));
+    await api.get(p, { params: { token: 'secret' } });
+    await api.get(p, { params: { token: 'secret' } });
+    expect(seen).toHaveLength(2);
+    expect(seen.join('\n')).not.toContain('secret');
+    expect(seen[0]).toMatch(/^miss absent /);
+    expect(seen[1]).toMatch(/^hit false /);
   });
 });
 

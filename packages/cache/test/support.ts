@@ -6,6 +6,8 @@ export interface Answer {
   headers?: Record<string, string | string[]>;
   body?: string;
   delay?: number;
+  /** Closes the connection without an answer. */
+  destroy?: boolean;
 }
 
 /** What a route answers, computed per request (`n`: how many requests the path has had). */
@@ -39,6 +41,10 @@ export async function startOrigin(): Promise<Origin> {
       return;
     }
     const answer = route(req, n);
+    if (answer.destroy) {
+      req.socket.destroy();
+      return;
+    }
     const send = () => {
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body ?? JSON.stringify({ path, n }));
