@@ -406,7 +406,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       const variant: CachedVariant = {
         status: response.status,
         statusText: response.statusText,
-        headers: stripHopByHop(responseHeaders),
+        headers: stripHopByHop(responseHeaders, options.shared),
         body:
           lookup.method === 'HEAD'
             ? undefined
@@ -519,7 +519,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
         const variant: CachedVariant = {
           status: response.status,
           statusText: response.statusText,
-          headers: stripHopByHop(responseHeaders),
+          headers: stripHopByHop(responseHeaders, options.shared),
           body: Buffer.concat(chunks),
           policy,
           vary: varyNames.length > 0 ? pick(lookup.headers, varyNames) : {},
@@ -727,18 +727,20 @@ function policyHeaders(headers: Record<string, string>): Record<string, string> 
   return out;
 }
 
-function stripHopByHop(headers: Record<string, string>): Record<string, string> {
+/** The headers to store: no hop-by-hop fields, and in a shared cache no `Set-Cookie` (one user's cookie). */
+function stripHopByHop(headers: Record<string, string>, shared: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const listed = new Set(headerList(headers.connection));
   for (const name in headers) {
-    if (!HOP_BY_HOP.has(name) && !listed.has(name)) out[name] = headers[name] as string;
+    if (HOP_BY_HOP.has(name) || listed.has(name) || (shared && name === 'set-cookie')) continue;
+    out[name] = headers[name] as string;
   }
   return out;
 }
 
 function pick(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of names) out[name] = varyValue(headers[name]);
+  for (const name of names) out[name] = varyValue(name, headers[name]);
   return out;
 }
 
@@ -751,7 +753,7 @@ function sameVary(a: Record<string, string>, b: Record<string, string>): boolean
 function varyMatches(snapshot: Snapshot, headers: Record<string, string>): boolean {
   if (snapshot.vary === undefined) return true;
   if ('*' in snapshot.vary) return false;
-  for (const name in snapshot.vary) if (snapshot.vary[name] !== varyValue(headers[name])) return false;
+  for (const name in snapshot.vary) if (snapshot.vary[name] !== varyValue(name, headers[name])) return false;
   return true;
 }
 
@@ -760,7 +762,7 @@ function selectVariant(record: CacheRecord, headers: Record<string, string>): Ca
   for (const variant of record.variants) {
     let matches = true;
     for (const name in variant.vary) {
-      if (variant.vary[name] !== varyValue(headers[name])) {
+      if (variant.vary[name] !== varyValue(name, headers[name])) {
         matches = false;
         break;
       }

@@ -26,15 +26,19 @@ export function headerList(value: string | undefined): string[] {
     .filter((name) => name !== '');
 }
 
+// Credentials are part of the key already; their values are never written to a store.
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
 /**
- * Normalises a request header's value for `Vary` matching: whitespace runs become one space, and
+ * A request header's value as `Vary` matching compares it: whitespace runs become one space, and
  * list items are compared as written (RFC 9111 4.1 allows normalising, not reordering).
+ * Credential headers compare equal: requests under one key carry the same credential.
  */
-export function varyValue(value: string | undefined): string {
-  return value === undefined
-    ? '\u0000'
-    : value
-        .replace(/\s+/g, ' ')
-        .replace(/\s*,\s*/g, ',')
-        .trim();
+export function varyValue(name: string, value: string | undefined): string {
+  if (value === undefined) return '\u0000';
+  if (CREDENTIAL_HEADERS.has(name)) return '(credential)';
+  return value
+    .replace(/\s+/g, ' ')
+    .replace(/\s*,\s*/g, ',')
+    .trim();
 }

@@ -286,20 +286,43 @@ describe('Vary and credentials', () => {
     expect(origin.hits(p)).toBe(2);
   });
 
+  it('keeps credentials out of what it stores, even when the response varies on them', async () => {
+    const p = path('vary-auth');
+    origin.route(p, (req) => ({
+      headers: { 'cache-control': 'max-age=60', vary: 'Authorization' },
+      body: JSON.stringify(req.headers.authorization),
+    }));
+    const store = memoryStore();
+    const { api } = client({ store });
+    await api.get(p, { headers: { Authorization: 'Bearer s3cret' } });
+    const hit = await api.get(p, { headers: { Authorization: 'Bearer s3cret' } });
+    expect([hit.data, hit.cached]).toEqual(['Bearer s3cret', true]);
+    expect((await api.get(p, { headers: { Authorization: 'Bearer other' } })).data).toBe('Bearer other');
+    for await (const key of store.keys()) {
+      const record = await store.get(key);
+      expect(JSON.stringify(record?.variants.map((v) => [v.vary, v.headers, v.policy.toObject()]))).not.toContain(
+        's3cret',
+      );
+    }
+  });
+
   it('a shared cache stores neither requests with credentials nor private responses, and reads s-maxage', async () => {
     const auth = path('shared-auth');
     origin.route(auth, () => ({ headers: { 'cache-control': 'max-age=60' } }));
     const priv = path('shared-private');
     origin.route(priv, () => ({ headers: { 'cache-control': 'private, max-age=60' } }));
     const smax = path('shared-smaxage');
-    origin.route(smax, () => ({ headers: { 'cache-control': 'max-age=0, s-maxage=60' } }));
+    origin.route(smax, () => ({ headers: { 'cache-control': 'max-age=0, s-maxage=60', 'set-cookie': 'session=1' } }));
     const { api } = client({ shared: true });
     await api.get(auth, { headers: { Authorization: 'Bearer a' } });
     expect((await api.get(auth, { headers: { Authorization: 'Bearer a' } })).cached).toBe(false);
     await api.get(priv);
     expect((await api.get(priv)).cached).toBe(false);
     await api.get(smax);
-    expect((await api.get(smax)).cached).toBe(true);
+    const hit = await api.get(smax);
+    expect(hit.cached).toBe(true);
+    // One user's cookie is not handed to the others.
+    expect(hit.headers['set-cookie']).toBeUndefined();
   });
 });
 
