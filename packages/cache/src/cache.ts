@@ -21,7 +21,7 @@ export interface CacheStats {
   readonly misses: number;
   /** `hits / (hits + misses)`, 0 before any request. */
   readonly hitRate: number;
-  /** Records in the store, when it knows without I/O (memory store); else `undefined`. */
+  /** Records in the store when it knows without I/O (memory store; disk store once used); else `undefined` (Redis, Keyv). */
   readonly size: number | undefined;
   /** Conditional requests sent for stale responses. */
   readonly revalidations: number;

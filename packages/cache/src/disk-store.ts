@@ -48,6 +48,7 @@ export function diskStore(dir: string, options: DiskStoreOptions = {}): CacheSto
   const maxBytes = maxSizeMb * 1024 * 1024;
   // Oldest written first (Map insertion order), loaded from the directory on first use.
   let index: Promise<Map<string, FileInfo>> | undefined;
+  let listed: Map<string, FileInfo> | undefined;
   let total = 0;
 
   const file = (key: string): string => {
@@ -72,6 +73,7 @@ export function diskStore(dir: string, options: DiskStoreOptions = {}): CacheSto
         map.set(entry.key, { bytes: entry.bytes, expiresAt: Number.POSITIVE_INFINITY });
         total += entry.bytes;
       }
+      listed = map;
       return map;
     })();
     return index;
@@ -143,8 +145,9 @@ export function diskStore(dir: string, options: DiskStoreOptions = {}): CacheSto
       map.clear();
       total = 0;
     },
+    // Known once the directory was listed (on first use); files other processes add since are not.
     get size() {
-      return undefined;
+      return listed?.size;
     },
   };
 }

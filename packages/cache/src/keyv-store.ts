@@ -6,6 +6,8 @@ import { decodeRecord, encodeRecord } from './record-codec';
  * A store on any Keyv instance (Redis, SQLite, Postgres, Mongo, ...). Records are kept as JSON
  * text; `invalidatePattern` needs the Keyv store to have an iterator (most do). Give each cache
  * its own Keyv `namespace`, since `clear()` clears the namespace. `close()` disconnects it.
+ * A Keyv instance swallows its store's failures unless created with `throwOnErrors: true`; with
+ * it, they are reported as `cache:store-error` (the request goes on as a miss either way).
  *
  * @example
  * ```ts
@@ -16,7 +18,6 @@ import { decodeRecord, encodeRecord } from './record-codec';
 export function keyvStore(keyv: Keyv): CacheStore {
   // Keyv emits its store's failures as events; with no listener they would be thrown at the emitter.
   keyv.on('error', () => undefined);
-  keyv.throwOnErrors = true;
   return {
     async get(key) {
       const text = await keyv.get<string>(key);

@@ -53,7 +53,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): CacheS
         { url, socket: { connectTimeout: connectionTimeout, reconnectStrategy: reconnect } },
         { connectionTimeout, throwOnConnectError: true, throwOnErrors: true },
       );
-      inner = keyvStore(new Keyv({ store: redis, namespace }));
+      inner = keyvStore(new Keyv({ store: redis, namespace, throwOnErrors: true }));
     }
     return inner;
   };

@@ -312,7 +312,9 @@ describe('Vary and credentials', () => {
     const priv = path('shared-private');
     origin.route(priv, () => ({ headers: { 'cache-control': 'private, max-age=60' } }));
     const smax = path('shared-smaxage');
-    origin.route(smax, () => ({ headers: { 'cache-control': 'public, max-age=0, s-maxage=60', 'set-cookie': 'session=1' } }));
+    origin.route(smax, () => ({
+      headers: { 'cache-control': 'public, max-age=0, s-maxage=60', 'set-cookie': 'session=1' },
+    }));
     const { api } = client({ shared: true });
     await api.get(auth, { headers: { Authorization: 'Bearer a' } });
     expect((await api.get(auth, { headers: { Authorization: 'Bearer a' } })).cached).toBe(false);

@@ -161,7 +161,8 @@ describe('diskStore', () => {
     for await (const k of reader.keys()) keys.push(k);
     expect(keys).toEqual([key('new')]);
     await expect(reader.get('../etc/passwd')).rejects.toThrow('SHA-256');
-    expect(reader.size).toBeUndefined();
+    expect(reader.size).toBe(1);
+    expect(diskStore(join(dir, 'unused')).size).toBeUndefined();
   });
 
   it('rejects invalid options with ConfigurationError', () => {
