@@ -37,7 +37,7 @@ export interface CacheHitEvent {
 }
 
 /**
- * Payload of `cache:miss`: the request went to the network.
+ * Payload of `cache:miss`: a request of a cached method (GET, HEAD) went to the network.
  *
  * @example
  * ```ts

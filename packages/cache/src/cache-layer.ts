@@ -147,7 +147,9 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       }
     }
     const url = requestUrl(config) ?? '';
-    if (!options.methods.has(method) || mode === 'no-store') {
+    // Methods the cache does not store are no lookups: neither hits nor misses.
+    if (!options.methods.has(method)) return next(config).then(notCached);
+    if (mode === 'no-store') {
       miss({ config, method, url }, 'bypass');
       return next(config).then(notCached);
     }
@@ -232,7 +234,6 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     next: (c: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> => {
     const url = requestUrl(config) ?? '';
-    miss({ config, method, url }, 'bypass');
     let response: AxiosResponse | undefined;
     try {
       response = await next(config);

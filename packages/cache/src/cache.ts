@@ -17,7 +17,10 @@ import { compilePattern, type UrlPattern } from './url-pattern';
 export interface CacheStats {
   /** Requests answered from the cache (no network). */
   readonly hits: number;
-  /** Requests that went to the network (revalidations and bypasses included). */
+  /**
+   * Requests of a cached method (`methods`) that went to the network: nothing stored, stale, or
+   * bypassed (a mode, a rule, credentials in a shared cache). Other methods count as neither.
+   */
   readonly misses: number;
   /** `hits / (hits + misses)`, 0 before any request. */
   readonly hitRate: number;
