@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { type AxleInstance, createClient, isConfigurationError } from '@axle/core';
 import nock from 'nock';
 import { isOAuth2Error, isOAuth2FlowError, type OAuth2Options, oauth2 } from '../src';
@@ -97,7 +98,7 @@ describe('device authorization grant (RFC 8628)', () => {
   });
 
   it('honours the server interval and adds 5 s on slow_down', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'] });
     deviceEndpoint({ interval: 2 });
     const token = polls(
       [400, { error: 'slow_down' }],
@@ -110,33 +111,28 @@ describe('device authorization grant (RFC 8628)', () => {
     const start = Date.now();
     const done = device.wait();
     done.catch(() => undefined);
-    // The token request itself goes through I/O callbacks, which fake timers do not run.
-    const flush = async () => {
-      for (let i = 0; i < 30; i++) {
-        await new Promise((r) => setImmediate(r));
-        await jest.advanceTimersByTimeAsync(0);
+    // Fake time moves in 10 ms steps; between steps the event loop runs the token requests,
+    // whose I/O callbacks fake timers do not drive.
+    const until = async (condition: () => boolean) => {
+      const deadline = performance.now() + 10_000;
+      while (!condition() && performance.now() < deadline) {
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        await jest.advanceTimersByTimeAsync(10);
       }
+      expect(condition()).toBe(true);
     };
-    // Under load the response can take more turns of the event loop than `flush` gives it.
-    const until = async (done: () => boolean) => {
-      for (let i = 0; i < 50 && !done(); i++) await flush();
-      expect(done()).toBe(true);
-    };
-    await jest.advanceTimersByTimeAsync(1999);
-    await flush();
-    expect(token.times).toHaveLength(0);
-    await jest.advanceTimersByTimeAsync(1);
     await until(() => device.interval === 7000);
     expect(token.times).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(6999);
-    await flush();
-    expect(token.times).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(1);
-    await until(() => token.times.length === 2);
-    await jest.advanceTimersByTimeAsync(7000);
     await until(() => token.times.length === 3);
     await expect(done).resolves.toMatchObject({ tokenType: 'Bearer' });
-    expect(token.times.map((t) => t - start)).toEqual([2000, 9000, 16000]);
+    const [first = 0, second = 0, third = 0] = token.times.map((t) => t - start);
+    expect(first).toBeGreaterThanOrEqual(2000);
+    expect(first).toBeLessThan(3000);
+    // slow_down: 2 s + 5 s from then on (plus the fake time that passes while a response is read).
+    expect(second - first).toBeGreaterThanOrEqual(7000);
+    expect(second - first).toBeLessThan(8000);
+    expect(third - second).toBeGreaterThanOrEqual(7000);
+    expect(third - second).toBeLessThan(8000);
     expect(device.wait()).toBe(done);
   });
 
@@ -201,16 +197,21 @@ describe('device authorization grant (RFC 8628)', () => {
 function redirectBack(url: string, params: Record<string, string>, state = new URL(url).searchParams.get('state')) {
   const redirect = new URL(new URL(url).searchParams.get('redirect_uri') as string);
   for (const [k, v] of Object.entries({ ...params, state: state ?? '' })) redirect.searchParams.set(k, v);
+  // A raw socket: nock intercepts http.get and fetch in this process, not net.
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    http
-      .get(redirect, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => {
-          body += c.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
+    const socket = net.connect(Number(redirect.port), '127.0.0.1', () => {
+      socket.write(
+        `GET ${redirect.pathname}${redirect.search} HTTP/1.1\r\nHost: ${redirect.host}\r\nConnection: close\r\n\r\n`,
+      );
+    });
+    let raw = '';
+    socket.on('data', (c: Buffer) => {
+      raw += c.toString();
+    });
+    socket.on('end', () =>
+      resolve({ status: Number(raw.split(' ')[1]), body: raw.slice(raw.indexOf('\r\n\r\n') + 4) }),
+    );
+    socket.on('error', reject);
   });
 }
 
@@ -284,8 +285,9 @@ describe('authorization code + PKCE', () => {
     const error = await auth.authorize().catch((e: unknown) => e);
     expect(isOAuth2FlowError(error) && error.oauthError).toBe('access_denied');
     expect((error as { oauthErrorDescription: string }).oauthErrorDescription).toBe('the user said no');
+    const port = Number(new URL(redirectUri).port);
     await expect(
-      new Promise((resolve, reject) => http.get(redirectUri, resolve).on('error', reject)),
+      new Promise<void>((resolve, reject) => net.connect(port, '127.0.0.1', () => resolve()).on('error', reject)),
     ).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
@@ -382,6 +384,22 @@ describe('authorization code + PKCE', () => {
 });
 
 describe('discovery', () => {
+  it('an unreachable issuer is an OAuth2FlowError with the cause', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const { auth } = setup({
+      flow: 'client_credentials',
+      clientSecret: 's',
+      tokenUrl: undefined,
+      issuer: `http://127.0.0.1:${port}`,
+    });
+    const error = await auth.getAccessToken().catch((e: unknown) => e);
+    expect(isOAuth2FlowError(error) && error.message).toMatch(/could not be reached/);
+    expect((error as { cause: { code: string } }).cause.code).toBe('ECONNREFUSED');
+  });
+
   const metadata = (issuer: string) => ({
     issuer,
     token_endpoint: `${AUTH}/oauth/token`,
@@ -418,7 +436,7 @@ describe('discovery', () => {
     nock(AUTH).get('/.well-known/openid-configuration').reply(500);
     nock(AUTH).get('/.well-known/oauth-authorization-server').reply(200, { issuer: AUTH });
     await expect(auth.getAccessToken()).rejects.toThrow(/no token_endpoint/);
-    nock(AUTH).get('/.well-known/openid-configuration').replyWithError('socket hang up');
+    nock(AUTH).get('/.well-known/openid-configuration').reply(500);
     nock(AUTH).get('/.well-known/oauth-authorization-server').reply(404);
     const failed = await auth.getAccessToken().catch((e: unknown) => e);
     expect(isOAuth2FlowError(failed) && failed.message).toMatch(/discovery failed .*answered 404/);
