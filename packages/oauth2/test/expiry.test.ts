@@ -71,6 +71,8 @@ describe('a token shared through Redis (keyv)', () => {
       oauth2({ ...credentials, tokenUrl: `${provider.issuer}/token`, store, storeKey: 'svc' }),
     );
     const clients = handles.map((auth) => createClient({ baseURL: api.url, plugins: [auth] }));
+    // The lock is Redis SET NX PX on the Keyv store's own connection.
+    const lockCalls = jest.spyOn((stores[0] as Keyv).store as { getClient: () => Promise<unknown> }, 'getClient');
     try {
       const start = await tokenRequests();
       await Promise.all(clients.flatMap((client) => Array.from({ length: 20 }, (_, i) => client.get(`/s${i}`))));
@@ -82,6 +84,8 @@ describe('a token shared through Redis (keyv)', () => {
       await Promise.all(clients.flatMap((client) => Array.from({ length: 20 }, (_, i) => client.get(`/t${i}`))));
       expect((await tokenRequests()) - again).toBe(1);
       expect(new Set(api.tokens.slice(-40)).size).toBe(1);
+      expect(lockCalls).toHaveBeenCalled();
+      expect(await (stores[0] as Keyv).get('svc:lock')).toBeUndefined();
     } finally {
       await Promise.all(clients.map((client) => client.close()));
       await stores[0]?.clear();

@@ -193,16 +193,11 @@ describe('device authorization grant (RFC 8628)', () => {
   });
 });
 
-/** Follows the authorization URL as the browser would after the user signs in. */
-function redirectBack(url: string, params: Record<string, string>, state = new URL(url).searchParams.get('state')) {
-  const redirect = new URL(new URL(url).searchParams.get('redirect_uri') as string);
-  for (const [k, v] of Object.entries({ ...params, state: state ?? '' })) redirect.searchParams.set(k, v);
-  // A raw socket: nock intercepts http.get and fetch in this process, not net.
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const socket = net.connect(Number(redirect.port), '127.0.0.1', () => {
-      socket.write(
-        `GET ${redirect.pathname}${redirect.search} HTTP/1.1\r\nHost: ${redirect.host}\r\nConnection: close\r\n\r\n`,
-      );
+/** A GET over a raw socket: nock intercepts http.get and fetch in this process, not net. */
+function rawGet(port: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
     });
     let raw = '';
     socket.on('data', (c: Buffer) => {
@@ -213,6 +208,13 @@ function redirectBack(url: string, params: Record<string, string>, state = new U
     );
     socket.on('error', reject);
   });
+}
+
+/** Follows the authorization URL as the browser would after the user signs in. */
+function redirectBack(url: string, params: Record<string, string>, state = new URL(url).searchParams.get('state')) {
+  const redirect = new URL(new URL(url).searchParams.get('redirect_uri') as string);
+  for (const [k, v] of Object.entries({ ...params, state: state ?? '' })) redirect.searchParams.set(k, v);
+  return rawGet(redirect.port, `${redirect.pathname}${redirect.search}`);
 }
 
 describe('authorization code + PKCE', () => {
@@ -270,6 +272,21 @@ describe('authorization code + PKCE', () => {
     expect(params.get('code_challenge_method')).toBe('S256');
     expect(params.get('response_type')).toBe('code');
     expect(params.get('client_id')).toBe('cli');
+  });
+
+  it('the listener answers 404 elsewhere, and a redirect without a code is an error', async () => {
+    const { auth } = setup({
+      flow: 'authorization_code',
+      authorizationUrl: `${AUTH}/authorize`,
+      openBrowser: async (url) => {
+        const redirect = new URL(new URL(url).searchParams.get('redirect_uri') as string);
+        const other = await rawGet(redirect.port, '/favicon.ico');
+        expect(other.status).toBe(404);
+        void redirectBack(url, {});
+      },
+    });
+    const error = await auth.authorize().catch((e: unknown) => e);
+    expect(isOAuth2FlowError(error) && error.oauthError).toBe('invalid_request');
   });
 
   it('an error redirect (access_denied) is an OAuth2FlowError and the listener closes', async () => {
