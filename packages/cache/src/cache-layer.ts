@@ -132,7 +132,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       );
     }
     const method = (config.method ?? 'get').toUpperCase();
-    if (!SAFE_METHODS.has(method)) return unsafe(config, method, next);
+    if (!SAFE_METHODS.has(method)) return unsafe(config, next);
     // As the Fetch standard does, so caches on the way behave as this one (RFC 9111 5.2.1).
     if (
       mode !== 'default' &&
@@ -230,7 +230,6 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
   /** POST, PUT, PATCH, DELETE and other unsafe methods: sent, then the URLs they change are dropped. */
   const unsafe = async (
     config: InternalAxiosRequestConfig,
-    method: string,
     next: (c: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> => {
     const url = requestUrl(config) ?? '';
