@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { createClient } from '@axle/core';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
@@ -90,6 +92,50 @@ describe('a token shared through Redis (keyv)', () => {
       await Promise.all(clients.map((client) => client.close()));
       await stores[0]?.clear();
       await Promise.all(stores.map((store) => store.disconnect()));
+    }
+  });
+
+  it('three processes share one token and refresh it once', async () => {
+    const workers = Array.from({ length: 3 }, () =>
+      fork(path.join(__dirname, 'shared-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
+    // A worker that dies answers with its exit code, so the test fails at once instead of timing out.
+    const next = (w: (typeof workers)[number]) =>
+      new Promise<{ ok?: boolean; ready?: boolean; error?: string }>((resolve) => {
+        w.once('message', (m) => resolve(m as never));
+        w.once('exit', (code) => resolve({ ok: false, error: `exited with ${code}` }));
+      });
+    const round = async () => {
+      const done = workers.map(next);
+      for (const w of workers) w.send({ go: true });
+      const results = await Promise.all(done);
+      expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    };
+    try {
+      const ready = workers.map(next);
+      for (const w of workers) {
+        w.send({ apiUrl: api.url, tokenUrl: `${provider.issuer}/token`, namespace: `${namespace}-workers`, count: 10 });
+      }
+      expect((await Promise.all(ready)).every((m) => m.ready)).toBe(true);
+      const start = await tokenRequests();
+      await round();
+      expect((await tokenRequests()) - start).toBe(1);
+      expect(new Set(api.tokens.slice(-30)).size).toBe(1);
+      await sleep(2100);
+      const again = await tokenRequests();
+      await round();
+      expect((await tokenRequests()) - again).toBe(1);
+      expect(new Set(api.tokens.slice(-30)).size).toBe(1);
+    } finally {
+      const exits = workers.map((w) => new Promise((r) => (w.exitCode === null ? w.once('exit', r) : r(undefined))));
+      for (const w of workers) if (w.connected) w.send({ stop: true });
+      await Promise.all(exits);
+      const cleanup = new Keyv({
+        store: new KeyvRedis('redis://127.0.0.1:6379', { connectionTimeout: 2000 }),
+        namespace: `${namespace}-workers`,
+      });
+      await cleanup.clear();
+      await cleanup.disconnect();
     }
   });
 });
