@@ -7,7 +7,14 @@ import {
   hasErrorKind,
 } from '@axle/core';
 
-/** What an `OAuth2Error` is built from: the token endpoint's error response and what it said. */
+/**
+ * What an `OAuth2Error` is built from: the token endpoint's error response and what it said.
+ *
+ * @example
+ * ```ts
+ * new OAuth2Error('OAuth2 token request failed', { response, oauthError: 'invalid_grant' });
+ * ```
+ */
 export interface OAuth2ErrorOptions extends HTTPErrorOptions {
   /** The OAuth error code (`invalid_client`, `invalid_grant`, ...), when the server sent one. */
   oauthError?: string;
@@ -61,7 +68,14 @@ export class OAuth2Error<T = unknown, D = unknown> extends AuthenticationError<T
   }
 }
 
-/** What an `OAuth2FlowError` is built from. */
+/**
+ * What an `OAuth2FlowError` is built from.
+ *
+ * @example
+ * ```ts
+ * new OAuth2FlowError('OAuth2 authorization failed', { code: 'ERR_OAUTH2_AUTHORIZATION', oauthError: 'access_denied' });
+ * ```
+ */
 export interface OAuth2FlowErrorOptions extends ClientErrorOptions {
   /** The OAuth error code, when there is one (`access_denied` from a redirect, `expired_token`). */
   oauthError?: string;

@@ -16,7 +16,14 @@ import { createPkce, randomToken } from './pkce';
 import { TokenEndpoint } from './token-endpoint';
 import { type TokenInfo, TokenManager } from './token-manager';
 
-/** What `authorizationUrl()` returns for a headless authorization code flow. */
+/**
+ * What `authorizationUrl()` returns for a headless authorization code flow.
+ *
+ * @example
+ * ```ts
+ * const { url, state } = await auth.authorizationUrl();
+ * ```
+ */
 export interface AuthorizationRequest {
   /** Where the user signs in. */
   readonly url: string;

@@ -1,7 +1,15 @@
 import { ConfigurationError, suggestOption } from '@axle/core';
 import type { TokenStore } from './token-store';
 
-/** The OAuth 2.0 grants `oauth2()` can run. */
+/**
+ * The OAuth 2.0 grants `oauth2()` can run. `password` is legacy (RFC 9700 forbids it): use it
+ * only for first-party clients that cannot move to another flow.
+ *
+ * @example
+ * ```ts
+ * const flow: OAuth2Flow = 'device_code';
+ * ```
+ */
 export type OAuth2Flow =
   | 'client_credentials'
   | 'refresh_token'
@@ -10,12 +18,25 @@ export type OAuth2Flow =
   | 'password'
   | 'jwt_bearer';
 
-/** How the client authenticates to the token endpoint (RFC 6749 §2.3, OpenID Connect names). */
+/**
+ * How the client authenticates to the token endpoint (RFC 6749 §2.3, OpenID Connect names).
+ * Default: `'client_secret_basic'` with a secret, `'none'` without.
+ *
+ * @example
+ * ```ts
+ * oauth2({ flow: 'client_credentials', tokenUrl, clientId, clientSecret, clientAuth: 'client_secret_post' });
+ * ```
+ */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 /**
  * The claims axle proposes for a JWT bearer assertion (RFC 7523 §3); the signer may change them.
  * Times are seconds since the epoch, as in JWTs.
+ *
+ * @example
+ * ```ts
+ * const signAssertion = (claims: JwtBearerClaims) => jwt.sign(claims, privateKey, { algorithm: 'RS256' });
+ * ```
  */
 export interface JwtBearerClaims {
   /** `issuer` option of the assertion, default the client ID. */
@@ -30,7 +51,14 @@ export interface JwtBearerClaims {
   jti: string;
 }
 
-/** What the device flow shows the user: a code and where to enter it (RFC 8628 §3.2). */
+/**
+ * What the device flow shows the user: a code and where to enter it (RFC 8628 §3.2).
+ *
+ * @example
+ * ```ts
+ * const onUserCode = ({ userCode, verificationUri }: DeviceUserCode) => console.log(`Open ${verificationUri}, enter ${userCode}`);
+ * ```
+ */
 export interface DeviceUserCode {
   readonly userCode: string;
   readonly verificationUri: string;
@@ -119,7 +147,14 @@ export interface OAuth2Options {
   origins?: readonly string[];
 }
 
-/** `OAuth2Options` after checks and defaults. */
+/**
+ * `OAuth2Options` after checks and defaults (`auth.options`). It holds the secrets: do not log it.
+ *
+ * @example
+ * ```ts
+ * auth.options.refreshSkew; // 60000
+ * ```
+ */
 export interface ResolvedOAuth2Options {
   readonly flow: OAuth2Flow;
   readonly clientId: string;
@@ -154,7 +189,14 @@ export interface ResolvedOAuth2Options {
   readonly origins: readonly string[];
 }
 
-/** The defaults of `oauth2()`'s options. */
+/**
+ * The defaults of `oauth2()`'s options (ms for durations).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_OAUTH2_OPTIONS.refreshSkew; // 60000
+ * ```
+ */
 export const DEFAULT_OAUTH2_OPTIONS = Object.freeze({
   assertionLifetime: 300_000,
   redirectPort: 0,

@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A PKCE pair (RFC 7636): the verifier stays here, the S256 challenge goes in the URL. */
+/**
+ * A PKCE pair (RFC 7636): the verifier stays here, the S256 challenge goes in the URL.
+ *
+ * @example
+ * ```ts
+ * const pair: PkcePair = createPkce(); // { verifier, challenge, method: 'S256' }
+ * ```
+ */
 export interface PkcePair {
   readonly verifier: string;
   readonly challenge: string;

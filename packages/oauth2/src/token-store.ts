@@ -20,7 +20,14 @@ export interface TokenStore {
   setIfAbsent?(key: string, value: unknown, ttl: number): Promise<boolean> | boolean;
 }
 
-/** The token record kept in a store. Token values only ever live here and in request headers. */
+/**
+ * The token record kept in a store. Token values only ever live here and in request headers.
+ *
+ * @example
+ * ```ts
+ * const record: StoredToken = { accessToken: 'at', tokenType: 'Bearer', expiresAt: Date.now() + 3600_000, obtainedAt: Date.now() };
+ * ```
+ */
 export interface StoredToken {
   readonly accessToken: string;
   /** `Bearer` (normalised), or the server's other type as it sent it. */
@@ -34,7 +41,16 @@ export interface StoredToken {
   readonly obtainedAt: number;
 }
 
-/** A small in-memory store, the default: one per plugin handle, nothing shared. */
+/**
+ * A small in-memory store, the default: one per plugin handle, nothing shared. Entries with a
+ * `ttl` (ms) disappear when it runs out.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryTokenStore();
+ * oauth2({ flow: 'client_credentials', tokenUrl, clientId, clientSecret, store });
+ * ```
+ */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, { value: unknown; expiresAt: number | undefined }>();
 
