@@ -7,7 +7,7 @@ import {
   type PluginContext,
   requestUrl,
 } from '@axle/core';
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { type DeviceAuthorization, deviceAuthorization } from './device-flow';
 import { type LoopbackListener, startLoopback } from './loopback';
 import { OAuth2FlowError } from './oauth2-error';
@@ -155,7 +155,7 @@ export function oauth2(options: OAuth2Options): OAuth2Plugin {
         if (attached.has(config)) config.headers.delete('Authorization');
         return config;
       }
-      const token = await manager.token();
+      const token = await untilAborted(manager.token(), config);
       config.headers.set('Authorization', `${token.tokenType} ${token.accessToken}`);
       attached.add(config);
       return config;
@@ -333,6 +333,31 @@ export function oauth2(options: OAuth2Options): OAuth2Plugin {
     async revoke() {
       await need().manager.revoke();
     },
+  });
+}
+
+/**
+ * `promise`, or a `CanceledError` as soon as the request's `signal` aborts: a caller that gives
+ * up does not wait for a slow token endpoint (the token request goes on for the others).
+ */
+function untilAborted<T>(promise: Promise<T>, config: InternalAxiosRequestConfig): Promise<T> {
+  const signal = config.signal as AbortSignal | undefined;
+  if (signal === undefined || typeof signal.addEventListener !== 'function') return promise;
+  const canceled = () => new axios.CanceledError(undefined, undefined, config);
+  if (signal.aborted) return Promise.reject(canceled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(canceled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 

@@ -7,6 +7,7 @@ import {
   isNotFoundError,
   isServerError,
 } from '@axle/core';
+import axios from 'axios';
 import nock from 'nock';
 import { startServer } from '../../../test-support/http-server';
 import {
@@ -148,6 +149,24 @@ describe('attaching the token', () => {
     tokenEndpoint();
     const { auth } = setup();
     expect(() => createClient({ baseURL: API, plugins: [auth] })).toThrow(/already installed/);
+  });
+
+  it('a request aborted while the token is being fetched is canceled at once; the others get the token', async () => {
+    nock(AUTH).post('/token').delay(300).reply(200, { access_token: 'AT1' });
+    const { client } = setup();
+    const seen = api('/b');
+    const controller = new AbortController();
+    const aborted = client.get('/a', { signal: controller.signal }).catch((e: unknown) => e);
+    const other = client.get('/b');
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    expect(axios.isCancel(await aborted)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(250);
+    await expect(other).resolves.toMatchObject({ status: 200 });
+    expect(seen).toEqual(['Bearer AT1']);
+    const already = new AbortController();
+    already.abort();
+    expect(axios.isCancel(await client.get('/c', { signal: already.signal }).catch((e: unknown) => e))).toBe(true);
   });
 
   it('is refreshed refreshSkew before expiry, and a token without expires_in is kept', async () => {
