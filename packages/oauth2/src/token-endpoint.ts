@@ -189,7 +189,8 @@ export class TokenEndpoint {
     ) {
       return this.#oauthError(response, grantType, secrets);
     }
-    return createHTTPError(scrubbed(response), { config: scrubbed(response).config });
+    const safe = scrubbed(response);
+    return createHTTPError(safe, { config: safe.config });
   }
 
   #oauthError(
