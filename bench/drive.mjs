@@ -35,6 +35,15 @@ export async function drive(
     endWindow();
   };
 
+  const begin = () => {
+    if (phase !== 0) return;
+    t0 = performance.now();
+    cpuStart = process.cpuUsage();
+    phase = 1;
+  };
+  const startedAt = performance.now();
+  const measureFrom = startedAt + warmupMs;
+
   const worker = async () => {
     while (phase !== 2) {
       const start = performance.now();
@@ -46,18 +55,20 @@ export async function drive(
         if (errors >= maxErrors) stop();
         continue;
       }
-      if (phase === 1) latencies.push(performance.now() - start);
+      const end = performance.now();
+      if (phase === 1) latencies.push(end - start);
+      // The clock is read here as well as by the timers below: a client that answers without I/O
+      // (a cache hit) never lets timers run, and would otherwise never leave the window.
+      if (phase === 0 && end >= measureFrom) begin();
+      else if (phase === 1 && end - t0 >= durationMs) stop();
     }
   };
 
   const workers = Array.from({ length: concurrency }, worker);
 
   const warmupTimer = setTimeout(() => {
-    if (phase !== 0) return;
-    t0 = performance.now();
-    cpuStart = process.cpuUsage();
-    phase = 1;
-    setTimeout(stop, durationMs);
+    begin();
+    setTimeout(stop, Math.max(0, t0 + durationMs - performance.now()));
   }, warmupMs);
 
   await windowOver;

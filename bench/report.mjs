@@ -66,6 +66,20 @@ export const ACCEPTANCE = [
     threshold: 0.95,
     required: [1, 16],
   },
+  {
+    label: 'a memory-store cache hit is served at least 10 times faster than the network request it replaces',
+    scenario: 'createClient() + cache hit',
+    baseline: 'createClient()',
+    threshold: 10,
+    required: [1, 16, 256],
+  },
+  {
+    label: 'a cache miss costs no more than 5% requests/s against the same requests with no cache',
+    scenario: 'createClient() + cache miss',
+    baseline: 'createClient(), fresh URLs',
+    threshold: 0.95,
+    required: [16, 256],
+  },
 ];
 
 /** The parenthesis after each requirement, by statistic. */

@@ -2,6 +2,7 @@
 // (a breaker, a limiter, a cache, logging...); see README.md. The acceptance rules that compare
 // scenarios are in `ACCEPTANCE` in report.mjs.
 import http from 'node:http';
+import { cache, memoryStore } from '@axle/cache';
 import { circuitBreaker } from '@axle/circuit-breaker';
 import { createClient, isCircuitBreakerOpenError } from '@axle/core';
 import { rateLimit } from '@axle/rate-limit';
@@ -9,6 +10,9 @@ import axios, { AxiosError } from 'axios';
 
 /** Path every scenario requests; the server answers any path with `{"ok":true,"id":N}`. */
 export const PATH = '/item';
+
+/** Path the cache scenarios request: the server marks it fresh for an hour. */
+export const CACHEABLE = '/cacheable';
 
 /** The baseline every other scenario is compared with. Always run. */
 export const BASELINE = 'raw axios';
@@ -158,6 +162,68 @@ export const SCENARIOS = [
       const client = createClient({ baseURL, plugins: [rateLimit({ maxRequests: 1e9, timeWindow: 1000 })] });
       return {
         request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'raw axios: instant adapter',
+    description:
+      'axios.create({ adapter }) whose adapter resolves at once with a small JSON response: what axios itself ' +
+      'spends on a request with no I/O (config merge, interceptors, transforms), the floor under any cache hit ' +
+      'served inside axios; the reference for the cache-hit figure',
+    make(baseURL) {
+      const client = axios.create({
+        baseURL,
+        adapter: async (config) => ({
+          data: '{"ok":true,"id":0}',
+          status: 200,
+          statusText: 'OK',
+          headers: { 'content-type': 'application/json' },
+          config,
+        }),
+      });
+      return {
+        request: () => client.get(CACHEABLE),
+        close: async () => undefined,
+      };
+    },
+  },
+  {
+    name: 'createClient() + cache hit',
+    description:
+      `createClient({ plugins: [cache({ store: memoryStore() })] }) requesting ${CACHEABLE} (max-age=3600): ` +
+      'the first request fills the cache, every later one is a memory-store hit with no network I/O',
+    make(baseURL) {
+      const client = createClient({ baseURL, plugins: [cache({ store: memoryStore() })] });
+      return {
+        request: () => client.get(CACHEABLE),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'createClient(), fresh URLs',
+    description: `createClient({ baseURL }) requesting ${CACHEABLE}?n=<counter>: a new URL every time, no cache`,
+    make(baseURL) {
+      const client = createClient({ baseURL });
+      let n = 0;
+      return {
+        request: () => client.get(`${CACHEABLE}?n=${++n}`),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
+    name: 'createClient() + cache miss',
+    description:
+      `createClient({ plugins: [cache({ store: memoryStore({ maxEntries: 1000 }) })] }) requesting ${CACHEABLE}?n=<counter>: ` +
+      'every request misses, goes to the network, and its response is stored (evicting the oldest past 1000)',
+    make(baseURL) {
+      const client = createClient({ baseURL, plugins: [cache({ store: memoryStore({ maxEntries: 1000 }) })] });
+      let n = 0;
+      return {
+        request: () => client.get(`${CACHEABLE}?n=${++n}`),
         close: () => client.close(),
       };
     },

@@ -13,6 +13,8 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
+    // The cache scenarios request /cacheable...: fresh for an hour, so a cache may keep it.
+    ...(req.url?.startsWith('/cacheable') ? { 'cache-control': 'max-age=3600' } : {}),
   });
   res.end(body);
 });

@@ -149,6 +149,10 @@ export function cache(options?: CacheOptions): CachePlugin {
           await Promise.all([...keysOf(url, credential)].map((key) => guard.delete(key)));
         },
       }),
+      // Conditional requests go out on a copy of the config; the only in-place change is the
+      // Cache-Control/Pragma a mode asks for, which every attempt sets the same way. So retries may
+      // reuse the request's headers, and the core need not copy them for every attempt.
+      { changesHeaders: false },
     );
     return async () => {
       await Promise.allSettled([...background]);
