@@ -9,6 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { cache, memoryStore } from '@axle/cache';
 import { circuitBreaker } from '@axle/circuit-breaker';
 import {
   ClientResponseError,
@@ -27,6 +28,7 @@ import {
   TimeoutError,
   VERSION,
 } from '@axle/core';
+import { oauth2 } from '@axle/oauth2';
 import { paginate } from '@axle/pagination';
 import { rateLimit } from '@axle/rate-limit';
 import { startDemoApi } from './api-server.mjs';
@@ -569,6 +571,80 @@ const sections = [
         show('limiter.status() at the end', status());
       } finally {
         await limited.close();
+      }
+    },
+  },
+
+  {
+    title: 'HTTP caching: @axle/cache',
+    why: 'cache() keeps responses as RFC 9111 says (Cache-Control, ETag, Vary): a fresh hit sends nothing, a stale one is revalidated.',
+    async run({ server }) {
+      const responses = cache({ store: memoryStore({ maxEntries: 1000 }) });
+      const cached = createClient({ baseURL: server.url, plugins: [responses] });
+      say('const responses = cache({ store: memoryStore({ maxEntries: 1000 }) });');
+      say('const cached = createClient({ baseURL, plugins: [responses] });');
+      say('GET /genres answers Cache-Control: max-age=2 with an ETag, and 304 to a matching If-None-Match.');
+      cached.events.on('cache:revalidated', ({ modified }) =>
+        say(`[cache:revalidated] the server said ${modified ? '200 (changed)' : '304 Not Modified'}`, '  '),
+      );
+      const seen = () => server.stats.routes['GET /genres'] ?? 0;
+      const get = async (label, config) => {
+        const r = await cached.get('/genres', config);
+        say(
+          `${label}: ${r.status}, cached ${r.cached === true}, cacheAge ${r.cacheAge ?? 0} s; server saw ${seen()}`,
+          '  ',
+        );
+      };
+      try {
+        await get('first GET (a miss: stored)');
+        await get('second GET (fresh: nothing sent)');
+        await get("third GET with { cache: 'no-cache' } (revalidated)", { cache: 'no-cache' });
+        say('Waiting 2.1 s, until the stored response is stale...');
+        await sleep(2_100);
+        await get('fourth GET (stale: revalidated with If-None-Match)');
+        const { hits, misses, hitRate, size } = responses.stats();
+        show('responses.stats()', { hits, misses, hitRate: Number(hitRate.toFixed(2)), size });
+      } finally {
+        await cached.close();
+      }
+    },
+  },
+
+  {
+    title: 'OAuth 2.0: @axle/oauth2',
+    why: 'oauth2() gets tokens from the token endpoint, attaches them, refreshes them before they expire, and replays once on invalid_token.',
+    async run({ server }) {
+      const { id, secret, lifetimeSeconds } = server.oauthClient;
+      const auth = oauth2({
+        flow: 'client_credentials',
+        tokenUrl: `${server.url}/oauth/token`,
+        clientId: id,
+        clientSecret: secret,
+        scope: 'reports:read',
+        refreshSkew: 500,
+      });
+      const reports = createClient({ baseURL: server.url, plugins: [auth] });
+      say(
+        "const auth = oauth2({ flow: 'client_credentials', tokenUrl, clientId, clientSecret, scope: 'reports:read' });",
+      );
+      say('const reports = createClient({ baseURL, plugins: [auth] });');
+      say(`(the demo's tokens live ${lifetimeSeconds} s; refreshSkew 500 ms renews them half a second early)`);
+      reports.events.on('oauth2:token', ({ grantType, expiresAt }) =>
+        say(`[oauth2:token] via ${grantType}, expires in ${ms(expiresAt - Date.now())}`, '  '),
+      );
+      const tokenRequests = () => server.stats.routes['POST /oauth/token'] ?? 0;
+      try {
+        say('Five GET /reports at once, before any token exists:');
+        const five = await Promise.all(Array.from({ length: 5 }, () => reports.get('/reports')));
+        show('statuses', five.map((r) => r.status).join(', '));
+        show('token requests', `${tokenRequests()} (one, shared by the five)`);
+        say(`Waiting ${lifetimeSeconds} s: the token is about to expire, so the next request renews it first.`);
+        await sleep(lifetimeSeconds * 1000);
+        const later = await reports.get('/reports');
+        show('GET /reports', `${later.status}, served with token number ${later.data.tokenNumber}`);
+        show('token requests', tokenRequests());
+      } finally {
+        await reports.close();
       }
     },
   },
