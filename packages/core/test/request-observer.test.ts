@@ -190,9 +190,8 @@ describe('logging with redaction', () => {
   it('with logger, requestId, trace and telemetry unset, nothing listens: the request path does no logging work', async () => {
     // Imported from the source, not '@axle/core': the test run's DEBUG audit hook adds a logger to
     // every client made through the package entry.
-    const { createClient: bareCreateClient } = jest.requireActual<typeof import('../src/create-client')>(
-      '../src/create-client',
-    );
+    const { createClient: bareCreateClient } =
+      jest.requireActual<typeof import('../src/create-client')>('../src/create-client');
     const api = bareCreateClient({ baseURL: server.url, retry: false });
     expect((await api.get('/ok')).status).toBe(200);
     for (const event of ['request', 'response', 'retry', 'error'] as const) {
