@@ -10,6 +10,9 @@ const API = 'https://api.example.test';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 const clients: AxleInstance[] = [];
+// nock patches node:http for the whole Jest worker: undo it, or the test files that run next in
+// this worker lose keep-alive (every request would get a new connection).
+afterAll(() => nock.restore());
 afterEach(async () => {
   jest.useRealTimers();
   await Promise.all(clients.splice(0).map((c) => c.close()));

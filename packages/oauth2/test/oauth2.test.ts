@@ -25,6 +25,9 @@ const API = 'https://api.example.test';
 const SECRET = 'sëcret with space:colon';
 
 const clients: AxleInstance[] = [];
+// nock patches node:http for the whole Jest worker: undo it, or the test files that run next in
+// this worker lose keep-alive (every request would get a new connection).
+afterAll(() => nock.restore());
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   nock.cleanAll();
