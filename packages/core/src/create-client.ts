@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -12,6 +12,8 @@ import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, AxleExtendConfig, AxleInstance, Middleware } from './axle-instance';
 import { ClientError } from './client-error';
 import { ConfigurationError } from './configuration-error';
+import { Connection } from './connection';
+import { FIXED_CONNECTION_KEYS, splitConnectionOptions } from './connection-options';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, OBSERVE_KEYS, type ResolvedClientOptions, resolveClientOptions } from './options';
@@ -47,6 +49,8 @@ interface Runtime {
   readonly decorators: ((client: AxleInstance) => void)[];
   /** Logging, request IDs, trace context and telemetry; `undefined` when all are off. */
   readonly observer: RequestObserver | undefined;
+  /** Agents, proxies, credentials, redirects and cookies. */
+  readonly connection: Connection;
   closed: boolean;
 }
 
@@ -70,17 +74,11 @@ interface Runtime {
  * ```
  */
 export function createClient(config?: AxleConfig): AxleInstance {
-  const options = resolveClientOptions(config);
-  const ownedAgents: (http.Agent | https.Agent)[] = [];
+  const split = splitConnectionOptions(config);
+  const options = resolveClientOptions(split.rest);
   const axiosConfig: CreateAxiosDefaults = { ...options.axios, headers: withUserAgent(options.axios.headers) };
-  if (axiosConfig.httpAgent === undefined) {
-    axiosConfig.httpAgent = new http.Agent({ keepAlive: true });
-    ownedAgents.push(axiosConfig.httpAgent as http.Agent);
-  }
-  if (axiosConfig.httpsAgent === undefined) {
-    axiosConfig.httpsAgent = new https.Agent({ keepAlive: true });
-    ownedAgents.push(axiosConfig.httpsAgent as https.Agent);
-  }
+  const connection = new Connection(split.connection, axiosConfig.baseURL, options.observe.logger);
+  const ownedAgents: (http.Agent | https.Agent)[] = connection.ownAgents(axiosConfig);
 
   const events = createEvents();
   const runtime: Runtime = {
@@ -91,8 +89,11 @@ export function createClient(config?: AxleConfig): AxleInstance {
     watchers: [],
     decorators: [],
     observer: createRequestObserver(options.observe, events, (error) => shouldThrow(error, options.throwHttpErrors)),
+    connection,
     closed: false,
   };
+  runtime.configSteps.get('credentials')?.push(...connection.configSteps);
+  runtime.callLayers.get('credentials')?.push(...connection.callLayers);
   const timeouts = options.timeouts;
   for (const key of ['httpAgent', 'httpsAgent'] as const) {
     const agent = axiosConfig[key] as http.Agent | false | null;
@@ -101,6 +102,11 @@ export function createClient(config?: AxleConfig): AxleInstance {
     axiosConfig[key] = watched.agent;
     runtime.watchers.push(watched.watcher);
   }
+  connection.route(axiosConfig, (agent) => {
+    const watched = watchAgent(agent, timeouts, true);
+    runtime.watchers.push(watched.watcher);
+    return watched.agent;
+  });
   const disposers: PluginDispose[] = [];
   let closing: Promise<void> | undefined;
 
@@ -118,6 +124,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     runtime.events.clear();
     for (const watcher of runtime.watchers) watcher.stop();
     for (const agent of ownedAgents) agent.destroy();
+    runtime.connection.close();
     if (failures.length > 0) {
       throw new ClientError('Closing the client failed: a plugin could not release its resources', {
         code: 'ERR_CLOSE',
@@ -162,6 +169,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
       );
     }
   });
+  connection.guard(client, ownedAgents, runtime.watchers);
   return client;
 }
 
@@ -191,6 +199,7 @@ function buildClient(
         ...(runtime.configSteps.get('credentials') ?? []),
         ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
       ],
+      idempotentSteps: runtime.connection.configSteps.length,
       requestHooks: options.requestHooks,
       callLayers: [
         ...(runtime.callLayers.get('credentials') ?? []),
@@ -255,6 +264,7 @@ function buildClient(
         return config;
       }
       try {
+        runtime.connection.prepare(config, instance.defaults);
         config.adapter = adapterFor(config);
       } catch (error) {
         const typed = toClientError(error, config);
@@ -295,6 +305,14 @@ function buildClient(
       if (key in extra) {
         throw new ConfigurationError(
           `${key} cannot be changed by extend (logging, request IDs, tracing and telemetry are shared with the client it extends); create a new client with createClient instead`,
+          { option: key },
+        );
+      }
+    }
+    for (const key of FIXED_CONNECTION_KEYS) {
+      if (key in extra) {
+        throw new ConfigurationError(
+          `${key} cannot be changed by extend (the new client shares the connections and credentials of the one it extends); pass it per request, or create a new client with createClient`,
           { option: key },
         );
       }

@@ -1,0 +1,81 @@
+import { ConfigurationError } from './configuration-error';
+import { describe } from './plugin';
+
+/**
+ * Connection pool of a client: one keep-alive agent per protocol (and per proxy), shared by the
+ * clients `extend` makes and destroyed by `close()`.
+ *
+ * @example
+ * ```ts
+ * createClient({ baseURL, pool: { maxSockets: 20, maxFreeSockets: 5, keepAliveTimeout: 2_000 } });
+ * ```
+ */
+export interface PoolOptions {
+  /** Most sockets open at once per host. Default `Infinity`. */
+  readonly maxSockets?: number;
+  /** Most idle sockets kept open per host. Default `256`. */
+  readonly maxFreeSockets?: number;
+  /** Idle sockets are closed after this many ms. Default `4000` (below Node servers' 5 s). */
+  readonly keepAliveTimeout?: number;
+}
+
+/** Agent options from `pool`. */
+export interface ResolvedPool {
+  readonly keepAlive: true;
+  readonly maxSockets: number;
+  readonly maxFreeSockets: number;
+  /** Node's agent `timeout`: closes a socket after this long idle in the pool. */
+  readonly timeout: number;
+}
+
+/** Default `pool`. */
+export const DEFAULT_POOL: ResolvedPool = Object.freeze({
+  keepAlive: true,
+  maxSockets: Number.POSITIVE_INFINITY,
+  maxFreeSockets: 256,
+  timeout: 4000,
+});
+
+/**
+ * Checks `pool` and returns the keep-alive agent options.
+ *
+ * @example
+ * ```ts
+ * resolvePoolOptions({ maxSockets: 10 }); // { keepAlive: true, maxSockets: 10, maxFreeSockets: 256, timeout: 4000 }
+ * ```
+ */
+export function resolvePoolOptions(value: unknown): ResolvedPool {
+  if (value === undefined) return DEFAULT_POOL;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigurationError(
+      `Invalid pool: expected an object { maxSockets, maxFreeSockets, keepAliveTimeout }; got ${describe(value)}`,
+      { option: 'pool' },
+    );
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) {
+    if (!['maxSockets', 'maxFreeSockets', 'keepAliveTimeout'].includes(key)) {
+      throw new ConfigurationError(
+        `Unknown option pool.${key}: expected maxSockets, maxFreeSockets or keepAliveTimeout`,
+        { option: `pool.${key}` },
+      );
+    }
+  }
+  const count = (key: string, fallback: number, min: number): number => {
+    const item = v[key];
+    if (item === undefined) return fallback;
+    if (item === Number.POSITIVE_INFINITY || (Number.isInteger(item) && (item as number) >= min)) return item as number;
+    throw new ConfigurationError(
+      `Invalid pool.${key}: expected a whole number, ${min} or more; got ${describe(item)}`,
+      {
+        option: `pool.${key}`,
+      },
+    );
+  };
+  return Object.freeze({
+    keepAlive: true,
+    maxSockets: count('maxSockets', DEFAULT_POOL.maxSockets, 1),
+    maxFreeSockets: count('maxFreeSockets', DEFAULT_POOL.maxFreeSockets, 0),
+    timeout: count('keepAliveTimeout', DEFAULT_POOL.timeout, 1),
+  });
+}
