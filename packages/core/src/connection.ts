@@ -103,6 +103,7 @@ export class Connection {
     const router = new ProxyRouter({
       proxy: this.#resolved.proxy,
       agentOptions: { http: this.#resolved.pool, https: { ...this.#resolved.pool, ...this.#resolved.tls } },
+      tls: this.#resolved.tls,
       watch,
     });
     this.#router = router;

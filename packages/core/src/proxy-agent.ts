@@ -15,6 +15,11 @@ export interface ProxyRouterOptions {
   readonly proxy: string | false | undefined;
   /** Options of every agent the router creates: the pool's; for HTTPS targets, the TLS settings too. */
   readonly agentOptions: { readonly http: object; readonly https: object };
+  /**
+   * TLS settings for HTTPS targets reached through a proxy: proxy agents do not pass their own
+   * options to the TLS connection inside the tunnel, so they go on each request. Default: none.
+   */
+  readonly tls?: object | undefined;
   /** Puts a new agent under the client's timeouts; returns what to send requests through. */
   readonly watch: (agent: http.Agent) => http.Agent;
 }
@@ -59,6 +64,7 @@ export class ProxyRouter {
         return;
       }
       options.secureEndpoint = secure;
+      if (secure && agent !== direct && this.#options.tls) Object.assign(options, this.#options.tls);
       (agent as http.Agent & { addRequest: AddRequest }).addRequest(req, options);
     };
     return view;

@@ -87,7 +87,11 @@ describe('TLS', () => {
     const lax = createClient({ baseURL: tls12.url, tls: { ca: serverCert.cert } });
     expect((await lax.get('/')).data.tls).toBe('TLSv1.2');
     await lax.close();
-    const strict = createClient({ baseURL: tls12.url, tls: { ca: serverCert.cert, minVersion: 'TLSv1.3' }, retry: false });
+    const strict = createClient({
+      baseURL: tls12.url,
+      tls: { ca: serverCert.cert, minVersion: 'TLSv1.3' },
+      retry: false,
+    });
     const error = (await strict.get('/').catch((e: unknown) => e)) as ClientError;
     expect(error).toBeInstanceOf(ClientError);
     expect(String(error.code)).toMatch(/PROTOCOL|VERSION|EPROTO/);
