@@ -102,11 +102,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     axiosConfig[key] = watched.agent;
     runtime.watchers.push(watched.watcher);
   }
-  connection.route(axiosConfig, (agent) => {
-    const watched = watchAgent(agent, timeouts, true);
-    runtime.watchers.push(watched.watcher);
-    return watched.agent;
-  });
+  connection.route(axiosConfig, watchInto(timeouts, runtime.watchers));
   const disposers: PluginDispose[] = [];
   let closing: Promise<void> | undefined;
 
@@ -138,7 +134,24 @@ export function createClient(config?: AxleConfig): AxleInstance {
     return closing;
   });
 
-  options.plugins.forEach((plugin, index) => {
+  installPlugins(client, options.plugins, runtime, disposers, releaseAll);
+  connection.guard(client, ownedAgents, runtime.watchers);
+  return client;
+}
+
+/**
+ * Installs the plugins. A function of its own so that no closure in `createClient` names the client:
+ * Node keeps configs alive on keep-alive sockets, and through them the closures of the client;
+ * if those named the client, it could never be collected (and the close guard never warn).
+ */
+function installPlugins(
+  client: AxleInstance,
+  plugins: ResolvedClientOptions['plugins'],
+  runtime: Runtime,
+  disposers: PluginDispose[],
+  releaseAll: () => Promise<void>,
+): void {
+  plugins.forEach((plugin, index) => {
     const steps = runtime.configSteps.get(plugin.role) as ConfigStep[];
     const layers = runtime.callLayers.get(plugin.role) as LayerEntry[];
     try {
@@ -169,8 +182,21 @@ export function createClient(config?: AxleConfig): AxleInstance {
       );
     }
   });
-  connection.guard(client, ownedAgents, runtime.watchers);
-  return client;
+}
+
+/**
+ * Watches the agents a client makes later (for proxies). Built outside `createClient`, so the
+ * agents do not keep the client alive through its scope (the close guard needs it collectable).
+ */
+function watchInto(
+  timeouts: ResolvedTimeouts | undefined,
+  watchers: AgentWatcher[],
+): (agent: http.Agent) => http.Agent {
+  return (agent) => {
+    const watched = watchAgent(agent, timeouts, true);
+    watchers.push(watched.watcher);
+    return watched.agent;
+  };
 }
 
 function skippable(step: ConfigStep, key: string): ConfigStep {
@@ -187,6 +213,9 @@ function buildClient(
 ): AxleInstance {
   const instance = axios.create(axiosConfig) as AxiosInstance & Partial<Record<keyof AxleInstance, unknown>>;
   const creationConfig = Object.freeze({ ...axiosConfig });
+  // Read through this, not `instance`: a closure that named the instance would keep every client
+  // alive through the configs Node keeps on keep-alive sockets, and the close guard could not warn.
+  const defaults = instance.defaults;
   let closedSelf = false;
   let context: RequestContext | undefined;
   let cached: { ref: unknown; adapter: AxiosAdapter } | undefined;
@@ -264,7 +293,7 @@ function buildClient(
         return config;
       }
       try {
-        runtime.connection.prepare(config, instance.defaults);
+        runtime.connection.prepare(config, defaults);
         config.adapter = adapterFor(config);
       } catch (error) {
         const typed = toClientError(error, config);

@@ -77,32 +77,9 @@ export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined
     if (config[USER_BEFORE_REDIRECT] === undefined) {
       config[USER_BEFORE_REDIRECT] = (config.beforeRedirect as BeforeRedirect | undefined) ?? null;
     }
-    const user = config[USER_BEFORE_REDIRECT];
     const first = requestUrl(config) ?? '';
     const hops: RedirectHop[] = [];
-    const beforeRedirect: BeforeRedirect = (options, responseDetails, requestDetails) => {
-      const from = requestDetails?.url ?? hops.at(-1)?.location ?? first;
-      const to = String(options.href ?? '');
-      hops.push({ url: from, status: responseDetails.statusCode, location: to });
-      if (jar) storeCookiesNow(jar, responseDetails.headers['set-cookie'], from);
-      const headers = (options.headers ?? {}) as Record<string, unknown>;
-      options.headers = headers;
-      const sent = config[SENT];
-      const allowed = scope.allows(to, sent?.home ?? scope.home(first));
-      for (const [name, value] of sent?.headers ?? []) {
-        deleteHeader(headers, name);
-        if (allowed) headers[name] = value;
-      }
-      if (jar) {
-        deleteHeader(headers, 'cookie');
-        const cookies = allowed ? cookiesNow(jar, to) : undefined;
-        if (cookies) headers.Cookie = cookies;
-      } else if (!allowed) {
-        deleteHeader(headers, 'cookie');
-      }
-      if (!allowed) deleteHeader(headers, 'authorization');
-      user?.(options, responseDetails, requestDetails);
-    };
+    const beforeRedirect = hopHandler(hops, first, config[SENT], config[USER_BEFORE_REDIRECT], scope, jar);
     config.beforeRedirect = beforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
     let response: AxiosResponse;
     try {
@@ -123,6 +100,43 @@ export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined
     if (jar)
       await storeCookies(jar, response.headers['set-cookie'], responseUrl(response, hops.at(-1)?.location ?? first));
     return response;
+  };
+}
+
+/**
+ * The `beforeRedirect` of one call. Built apart from the layer and given only what it needs: Node
+ * keeps a keep-alive socket's first request options (and so this function) as long as the socket
+ * lives, and the request config would keep the whole client alive with it.
+ */
+function hopHandler(
+  hops: RedirectHop[],
+  first: string,
+  sent: SentCredentials | undefined,
+  user: BeforeRedirect | null | undefined,
+  scope: CredentialScope,
+  jar: CookieJar | undefined,
+): BeforeRedirect {
+  return (options, responseDetails, requestDetails) => {
+    const from = requestDetails?.url ?? hops.at(-1)?.location ?? first;
+    const to = String(options.href ?? '');
+    hops.push({ url: from, status: responseDetails.statusCode, location: to });
+    if (jar) storeCookiesNow(jar, responseDetails.headers['set-cookie'], from);
+    const headers = (options.headers ?? {}) as Record<string, unknown>;
+    options.headers = headers;
+    const allowed = scope.allows(to, sent?.home ?? scope.home(first));
+    for (const [name, value] of sent?.headers ?? []) {
+      deleteHeader(headers, name);
+      if (allowed) headers[name] = value;
+    }
+    if (jar) {
+      deleteHeader(headers, 'cookie');
+      const cookies = allowed ? cookiesNow(jar, to) : undefined;
+      if (cookies) headers.Cookie = cookies;
+    } else if (!allowed) {
+      deleteHeader(headers, 'cookie');
+    }
+    if (!allowed) deleteHeader(headers, 'authorization');
+    user?.(options, responseDetails, requestDetails);
   };
 }
 

@@ -19,7 +19,7 @@ async function startHttps(options: https.ServerOptions): Promise<HttpsServer> {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ tls: (req.socket as TLSSocket).getProtocol() }));
   });
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<import('node:stream').Duplex>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
