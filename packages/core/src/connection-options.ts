@@ -58,6 +58,9 @@ export const CONNECTION_KEYS = ['trustedOrigins', 'tls', 'pool', 'http2', 'cooki
 /** Options `extend` cannot change: the pool, TLS, proxy, credentials and jar are the client's. */
 export const FIXED_CONNECTION_KEYS = ['auth', 'proxy', 'httpVersion', ...CONNECTION_KEYS] as const;
 
+/** Redirects followed when `maxRedirects` is not set. */
+export const DEFAULT_MAX_REDIRECTS = 20;
+
 /** {@link ConnectionOptions} after checks. */
 export interface ResolvedConnection {
   readonly auth: ResolvedAuth | undefined;
@@ -108,6 +111,8 @@ export function splitConnectionOptions<C extends object>(
     );
   }
   if (wantsHttp2) out.httpVersion = 2;
+  // follow-redirects (under axios) follows 21; the specification says 20.
+  if (out.maxRedirects === undefined) out.maxRedirects = DEFAULT_MAX_REDIRECTS;
   return { connection: { ...connection, http2: wantsHttp2 }, rest: out as C };
 }
 
