@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   AuthenticationError,
   type AuthOption,
@@ -7,7 +8,7 @@ import {
   type LogRecord,
 } from '@axle/core';
 import type { AxiosRequestConfig } from 'axios';
-import { startServer, type TestServer } from '../../../test-support/http-server';
+import { closedPort, startServer, type TestServer } from '../../../test-support/http-server';
 
 // Secrets used in this file; the last test checks none of them reached a log line or error JSON.
 const TOKEN = 'tok-Zq81secret';
@@ -331,5 +332,52 @@ describe('credentials are bound to the client origin', () => {
     expect(seen(origin, -1).authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen(other).authorization).toBeUndefined();
     await api.close();
+  });
+});
+
+describe('no credential reaches a log line or error JSON', () => {
+  it('logs, error messages, toJSON() and inspect() of a run with every kind of credential', async () => {
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => {
+      lines.push(inspect(args, { depth: 10 }));
+      lines.push(JSON.stringify(args));
+    };
+    const logger = { debug: capture, info: capture, warn: capture, error: capture };
+    const errors: unknown[] = [];
+    const run = async (p: Promise<unknown>) => {
+      await p.catch((error: unknown) => errors.push(error));
+    };
+    validToken = 'never-matches';
+    const bearer = createClient({
+      baseURL: origin.url,
+      logger,
+      logBodyBytes: 500,
+      requestId: true,
+      retry: false,
+      auth: { type: 'bearer', token: TOKEN, refresh: async () => NEW_TOKEN },
+    });
+    await run(bearer.get('/protected'));
+    await run(bearer.post('/protected', { password: PASSWORD }, { auth: { username: 'ann', password: PASSWORD } }));
+    await run(
+      bearer.get('/protected', { auth: perRequest({ type: 'apiKey', name: 'sig_ref', value: API_KEY, in: 'query' }) }),
+    );
+    await run(bearer.get('/protected', { auth: perRequest({ type: 'apiKey', name: 'X-Ref-Key', value: API_KEY }) }));
+    await bearer.close();
+    const port = await closedPort();
+    const viaProxy = createClient({
+      baseURL: origin.url,
+      logger,
+      retry: false,
+      proxy: `http://pu:${PASSWORD}@127.0.0.1:${port}`,
+      auth: { type: 'bearer', token: TOKEN },
+    });
+    await run(viaProxy.get('/x'));
+    await viaProxy.close();
+    expect(errors).toHaveLength(5);
+    for (const error of errors) {
+      lines.push(String(error), JSON.stringify(error), inspect(error, { depth: 10 }));
+    }
+    expect(lines.join('\n')).toMatch(/\[REDACTED\]/);
+    for (const secret of SECRETS) expect(lines.join('\n')).not.toContain(secret);
   });
 });
