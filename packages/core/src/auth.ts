@@ -194,8 +194,9 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
     if (config[AUTH] !== undefined) return;
     const value = (config as { auth?: unknown }).auth;
     if (value === undefined) return;
-    // Axios would send `auth` itself (as Basic, on every redirect hop); axle takes it over.
-    (config as { auth?: unknown }).auth = undefined;
+    // Axios would send `auth` itself (as Basic, on every redirect hop); axle takes it over. `false`
+    // stays, so credentials plugins (their per-request key is `auth`) skip the request too.
+    (config as { auth?: unknown }).auth = value === false ? false : undefined;
     config[AUTH] = resolveAuth(value, 'auth', true) ?? clientAuth ?? false;
   };
 

@@ -110,7 +110,11 @@ export function splitConnectionOptions<C extends object>(
       { option: 'tls' },
     );
   }
-  if (wantsHttp2) out.httpVersion = 2;
+  if (wantsHttp2) {
+    out.httpVersion = 2;
+    // axios opens HTTP/2 sessions itself, from http2Options, without agents: TLS settings go there.
+    if (connection.tls) out.http2Options = { ...connection.tls, ...(out.http2Options as object | undefined) };
+  }
   // follow-redirects (under axios) follows 21; the specification says 20.
   if (out.maxRedirects === undefined) out.maxRedirects = DEFAULT_MAX_REDIRECTS;
   return { connection: { ...connection, http2: wantsHttp2 }, rest: out as C };

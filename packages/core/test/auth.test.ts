@@ -4,6 +4,7 @@ import {
   type AuthOption,
   ConfigurationError,
   createClient,
+  definePlugin,
   isAuthenticationError,
   type LogRecord,
 } from '@axle/core';
@@ -151,6 +152,26 @@ describe('auth schemes', () => {
     expect(seen(origin).authorization).toMatch(/^Basic /);
     await api.get('/x');
     expect(seen(origin).authorization).toBe(`Bearer ${TOKEN}`);
+    await api.close();
+  });
+
+  it('auth: false also skips credentials plugins whose key is auth', async () => {
+    const plugin = definePlugin({
+      name: 'fake-oauth2',
+      role: 'credentials',
+      key: 'auth',
+      install(ctx) {
+        ctx.onConfig((config) => {
+          config.headers.set('Authorization', 'Bearer from-plugin');
+        });
+        return undefined;
+      },
+    });
+    const api = createClient({ baseURL: origin.url, plugins: [plugin] });
+    await api.get('/x');
+    expect(seen(origin).authorization).toBe('Bearer from-plugin');
+    await api.get('/x', { auth: perRequest(false) });
+    expect(seen(origin).authorization).toBeUndefined();
     await api.close();
   });
 
