@@ -8,6 +8,8 @@ export interface TestProxy {
   readonly port: number;
   /** `METHOD target` of each request the proxy got (CONNECT host:port, or GET absolute-URL). */
   readonly seen: string[];
+  /** Client connections open now. */
+  readonly open: () => number;
   /** `Proxy-Authorization` values the proxy got. */
   readonly credentials: (string | undefined)[];
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startProxy(basic?: { username: string; password: string })
     port,
     seen,
     credentials,
+    open: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

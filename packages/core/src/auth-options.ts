@@ -15,7 +15,14 @@ export interface BasicAuth {
   readonly password: string;
 }
 
-/** A token, or a function (possibly async) that returns the current one. */
+/**
+ * A token, or a function (possibly async) that returns the current one.
+ *
+ * @example
+ * ```ts
+ * const token: TokenSource = async () => (await vault.read('api-token')).value;
+ * ```
+ */
 export type TokenSource = string | (() => string | Promise<string>);
 
 /**
@@ -67,7 +74,18 @@ export type AuthFunction = (
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that sets headers in place returns nothing
 ) => void | InternalAxiosRequestConfig | Promise<void | InternalAxiosRequestConfig>;
 
-/** A custom handler as an object: `apply(config)` and an optional `refresh()` run once on a 401. */
+/**
+ * A custom handler as an object: `apply(config)` on every attempt, and an optional `refresh()` run
+ * once on a 401 (for all requests that failed together) before they are sent again. Default: no refresh.
+ *
+ * @example
+ * ```ts
+ * const session: AuthHandler = {
+ *   apply: (config) => void config.headers.set('X-Session', store.session),
+ *   refresh: () => store.renew(),
+ * };
+ * ```
+ */
 export interface AuthHandler {
   apply: AuthFunction;
   refresh?: () => unknown;

@@ -193,7 +193,7 @@ function watchInto(
   watchers: AgentWatcher[],
 ): (agent: http.Agent) => http.Agent {
   return (agent) => {
-    const watched = watchAgent(agent, timeouts, true);
+    const watched = watchAgent(agent, timeouts, true, true);
     watchers.push(watched.watcher);
     return watched.agent;
   };

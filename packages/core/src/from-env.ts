@@ -4,7 +4,14 @@ import type { AxleConfig } from './axle-instance';
 import { ConfigurationError } from './configuration-error';
 import { resolveProxyOption } from './proxy-options';
 
-/** Where {@link fromEnv} reads: `process.env` or any object of strings. */
+/**
+ * Where {@link fromEnv} reads: `process.env` (the default) or any object of strings.
+ *
+ * @example
+ * ```ts
+ * const env: EnvSource = { AXLE_BASE_URL: 'https://api.example.com' };
+ * ```
+ */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 const httpUrl = z

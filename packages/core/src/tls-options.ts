@@ -2,7 +2,14 @@ import type { SecureVersion } from 'node:tls';
 import { ConfigurationError } from './configuration-error';
 import { describe } from './plugin';
 
-/** PEM text or DER bytes, or a list of them. */
+/**
+ * PEM text (a string or a Buffer), or a list of them.
+ *
+ * @example
+ * ```ts
+ * const ca: TlsMaterial = [readFileSync('root.pem'), readFileSync('intermediate.pem')];
+ * ```
+ */
 export type TlsMaterial = string | Buffer | readonly (string | Buffer)[];
 
 /**

@@ -1,5 +1,5 @@
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { ClientResponseError, ConfigurationError, createClient, ReadTimeoutError } from '@axle/core';
 import type { AxiosRequestConfig } from 'axios';
 import { startServer, type TestServer } from '../../../test-support/http-server';
@@ -37,6 +37,7 @@ beforeAll(async () => {
   const hosts: string[] = [];
   const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
     hosts.push(String(req.headers.host));
+    if (req.url === '/hang') return; // never answers
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ secure: true, proxyAuth: req.headers['proxy-authorization'] ?? null }));
   });
@@ -133,10 +134,54 @@ describe('HTTP and HTTPS through a forward proxy', () => {
     await api.close();
   });
 
-  it('keeps split timeouts working through the proxy', async () => {
+  it('keeps proxy connections alive between requests, and close() closes them', async () => {
+    const api = createClient({ baseURL: secure.url, proxy: proxy.url, tls: { ca: cert.cert } });
+    const before = proxy.seen.length;
+    await api.get('/a');
+    await api.get('/b');
+    expect(proxy.seen.length - before).toBe(1);
+    expect(proxy.open()).toBe(1);
+    await api.close();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(proxy.open()).toBe(0);
+  });
+
+  it('keeps split timeouts working through the proxy, also when the proxy is slow to accept', async () => {
     const api = createClient({ baseURL: origin.url, proxy: proxy.url, timeout: { response: 150 }, retry: false });
     await expect(api.get('/hang')).rejects.toBeInstanceOf(ReadTimeoutError);
     await api.close();
+    // A front that holds each connection 100 ms before passing it to the proxy: the socket reaches
+    // the request long after the watcher's first look.
+    const sockets = new Set<net.Socket>();
+    const slow = net.createServer((client) => {
+      sockets.add(client);
+      client.pause();
+      setTimeout(() => {
+        const upstream = net.connect(proxy.port, '127.0.0.1', () => {
+          client.pipe(upstream);
+          upstream.pipe(client);
+          client.resume();
+        });
+        sockets.add(upstream);
+        upstream.on('error', () => client.destroy());
+      }, 100);
+      client.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    for (const baseURL of [origin.url, secure.url]) {
+      const late = createClient({
+        baseURL,
+        proxy: slowUrl,
+        tls: { ca: cert.cert },
+        timeout: { response: 150 },
+        retry: false,
+      });
+      await expect(late.get('/hang')).rejects.toBeInstanceOf(ReadTimeoutError);
+      await late.close();
+    }
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
   });
 });
 
