@@ -1,5 +1,14 @@
 import { ConfigurationError } from './configuration-error';
 import { describe } from './plugin';
+import { suggestOption } from './suggest-option';
+
+const POOL_KEYS = ['maxSockets', 'maxFreeSockets', 'keepAliveTimeout'];
+// The specification's (httpx's) names for the same limits.
+const POOL_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['maxconnections', 'maxSockets'],
+  ['maxkeepaliveconnections', 'maxFreeSockets'],
+  ['keepaliveexpiry', 'keepAliveTimeout'],
+]);
 
 /**
  * Connection pool of a client: one keep-alive agent per protocol (and per proxy), shared by the
@@ -54,9 +63,10 @@ export function resolvePoolOptions(value: unknown): ResolvedPool {
   }
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
-    if (!['maxSockets', 'maxFreeSockets', 'keepAliveTimeout'].includes(key)) {
+    if (!POOL_KEYS.includes(key)) {
+      const near = suggestOption(key, POOL_KEYS, POOL_ALIASES);
       throw new ConfigurationError(
-        `Unknown option pool.${key}: expected maxSockets, maxFreeSockets or keepAliveTimeout`,
+        `Unknown option pool.${key}: ${near ? `did you mean "pool.${near}"?` : 'expected maxSockets, maxFreeSockets or keepAliveTimeout'}`,
         { option: `pool.${key}` },
       );
     }

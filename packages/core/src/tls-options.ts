@@ -1,6 +1,7 @@
 import type { SecureVersion } from 'node:tls';
 import { ConfigurationError } from './configuration-error';
 import { describe } from './plugin';
+import { suggestOption } from './suggest-option';
 
 /**
  * PEM text (a string or a Buffer), or a list of them.
@@ -47,6 +48,15 @@ export type ResolvedTls = Readonly<Record<string, unknown>> & { readonly rejectU
 
 const VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const MATERIAL_KEYS = ['ca', 'cert', 'key', 'pfx'] as const;
+// Names other clients use for the same settings (Python's requests/httpx, got).
+const TLS_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['verify', 'rejectUnauthorized'],
+  ['verifyssl', 'rejectUnauthorized'],
+  ['rejectunauthorised', 'rejectUnauthorized'],
+  ['certificate', 'cert'],
+  ['certificateauthority', 'ca'],
+  ['minimumversion', 'minVersion'],
+]);
 const TLS_KEYS = [...MATERIAL_KEYS, 'passphrase', 'minVersion', 'maxVersion', 'rejectUnauthorized', 'servername'];
 
 /**
@@ -68,9 +78,11 @@ export function resolveTlsOptions(value: unknown): ResolvedTls | undefined {
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
     if (!TLS_KEYS.includes(key)) {
-      throw new ConfigurationError(`Unknown option tls.${key}: expected one of ${TLS_KEYS.join(', ')}`, {
-        option: `tls.${key}`,
-      });
+      const near = suggestOption(key, TLS_KEYS, TLS_ALIASES);
+      throw new ConfigurationError(
+        `Unknown option tls.${key}: ${near ? `did you mean "tls.${near}"?` : `expected one of ${TLS_KEYS.join(', ')}`}`,
+        { option: `tls.${key}` },
+      );
     }
   }
   const out: Record<string, unknown> = {};
