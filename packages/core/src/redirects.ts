@@ -2,6 +2,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { CookieJar } from 'tough-cookie';
 import { SENT, type SentCredentials } from './auth';
 import { requestUrl } from './client-error';
+import { ConnectionError } from './connection-error';
 import { attachCookies, cookiesNow, responseUrl, storeCookies, storeCookiesNow } from './cookie-jar';
 import type { CredentialScope } from './credential-scope';
 import { isHTTPError } from './guards';
@@ -85,6 +86,14 @@ export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined
     try {
       response = await next(config);
     } catch (error) {
+      const proxyFailure = socksFailure(error);
+      if (proxyFailure) {
+        throw new ConnectionError(`Connection through the SOCKS proxy failed (${proxyFailure.message})`, {
+          config,
+          code: 'ERR_SOCKS_PROXY',
+          cause: error,
+        });
+      }
       if (isHTTPError(error)) {
         (error.response as AxiosResponse & { redirects?: readonly RedirectHop[] }).redirects = hops;
         if (jar)
@@ -138,6 +147,23 @@ function hopHandler(
     if (!allowed) deleteHeader(headers, 'authorization');
     user?.(options, responseDetails, requestDetails);
   };
+}
+
+/**
+ * The socks client's error behind a transport failure: it carries no error code, so without this
+ * an unreachable SOCKS proxy would be a bare `ClientError` rather than a `ConnectionError`.
+ */
+function socksFailure(error: unknown): Error | undefined {
+  let current: unknown = error;
+  // Duck-typed: errors made by Node itself come from another realm under test runners.
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    // The socks package leaves `name` as 'Error'; its class name is what tells.
+    if ((current as { constructor?: { name?: string } }).constructor?.name === 'SocksClientError') {
+      return current as Error;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function deleteHeader(headers: Record<string, unknown>, name: string): void {

@@ -1,8 +1,8 @@
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { ClientResponseError, ConfigurationError, createClient, ReadTimeoutError } from '@axle/core';
+import { ClientResponseError, ConfigurationError, ConnectionError, createClient, ReadTimeoutError } from '@axle/core';
 import type { AxiosRequestConfig } from 'axios';
-import { startServer, type TestServer } from '../../../test-support/http-server';
+import { closedPort, startServer, type TestServer } from '../../../test-support/http-server';
 import { startProxy, type TestProxy } from '../../../test-support/proxy-server';
 import { startSocks5, type TestSocks } from '../../../test-support/socks-server';
 import { selfSignedCert } from '../../../test-support/tls';
@@ -106,6 +106,10 @@ describe('HTTP and HTTPS through a forward proxy', () => {
     expect(error).toBeInstanceOf(ClientResponseError);
     expect((error as ClientResponseError).status).toBe(407);
     await anonymous.close();
+
+    const tunnel = createClient({ baseURL: secure.url, proxy: authProxy.url, tls: { ca: cert.cert }, retry: false });
+    await expect(tunnel.get('/x')).rejects.toMatchObject({ status: 407 });
+    await tunnel.close();
 
     const api = createClient({ baseURL: origin.url, proxy: withCredentials(authProxy) });
     const { data } = await api.get('/x');
@@ -270,6 +274,15 @@ describe('SOCKS', () => {
     expect((await tls.get('/s')).data.secure).toBe(true);
     expect(socks.connects).toHaveLength(2);
     await tls.close();
+  });
+
+  it('reports an unreachable SOCKS proxy as a ConnectionError', async () => {
+    const port = await closedPort();
+    const api = createClient({ baseURL: origin.url, proxy: `socks5://127.0.0.1:${port}`, retry: false });
+    const error = (await api.get('/x').catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toMatch(/^Connection through the SOCKS proxy failed \(connect ECONNREFUSED/);
+    await api.close();
   });
 
   it('says how to install socks-proxy-agent when it is missing', async () => {
