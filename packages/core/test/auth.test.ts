@@ -223,6 +223,25 @@ describe('expiring tokens', () => {
     await api.close();
   });
 
+  it('reads the token again on every retry attempt', async () => {
+    let calls = 0;
+    let failures = 1;
+    const flaky = await startServer((req, res) => {
+      const fail = failures-- > 0;
+      res.writeHead(fail ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ auth: req.headers.authorization }));
+    });
+    const api = createClient({
+      baseURL: flaky.url,
+      retry: { retries: 2, delay: () => 0 },
+      auth: { type: 'bearer', token: () => `t${++calls}` },
+    });
+    expect((await api.get('/x')).data.auth).toBe('Bearer t2');
+    expect(calls).toBe(2);
+    await api.close();
+    await flaky.close();
+  });
+
   it('turns a second 401 into an AuthenticationError, without refreshing again', async () => {
     validToken = 'something-else';
     const refresh = jest.fn(async () => NEW_TOKEN);

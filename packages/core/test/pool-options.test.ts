@@ -91,6 +91,16 @@ describe('lifecycle', () => {
     expect(error.message).toMatch(/^Client is closed; create a new client to send requests: GET http/);
   });
 
+  it('extend refuses to change what belongs to the shared pool and credentials', async () => {
+    const api = createClient({ baseURL: server.url });
+    for (const key of ['auth', 'proxy', 'tls', 'pool', 'http2', 'httpVersion', 'cookies', 'trustedOrigins']) {
+      expect(() => api.extend({ [key]: false } as never)).toThrow(
+        expect.objectContaining({ name: 'ConfigurationError', option: key }),
+      );
+    }
+    await api.close();
+  });
+
   it('works with await using', async () => {
     let leaked: { closed: boolean } | undefined;
     {
