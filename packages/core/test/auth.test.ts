@@ -122,6 +122,15 @@ describe('auth schemes', () => {
     await query.close();
   });
 
+  it('uses the config a custom handler returns', async () => {
+    const api = createClient({
+      baseURL: origin.url,
+      auth: (config) => ({ ...config, params: { signed: 'yes' } }),
+    });
+    expect((await api.get('/x')).data.query).toBe('?signed=yes');
+    await api.close();
+  });
+
   it('runs custom handlers: a function, or an object with apply()', async () => {
     const fn = createClient({
       baseURL: origin.url,
@@ -184,6 +193,12 @@ describe('auth schemes', () => {
     expect(() => createClient({ auth: { type: 'digest' } as never })).toThrow(/auth\.type/);
     expect(() => createClient({ auth: false as never })).toThrow(ConfigurationError);
     expect(() => createClient({ auth: { username: 'a' } as never })).toThrow(/Basic auth/);
+    expect(() => createClient({ auth: { type: 'bearer', token: 't', refresh: 'x' } as never })).toThrow(
+      /auth\.refresh/,
+    );
+    expect(() => createClient({ auth: { apply: () => undefined, refresh: 1 } as never })).toThrow(/auth\.refresh/);
+    expect(() => createClient({ auth: { type: 'apiKey', name: 'k', value: '' } })).toThrow(/auth\.value/);
+    expect(() => createClient({ auth: { token: 't' } as never })).toThrow(/expected \{ username, password \}/);
     const secretShown = (() => {
       try {
         createClient({ auth: TOKEN as never });
