@@ -47,6 +47,8 @@ export interface ClientAuth {
   readonly step: ConfigStep;
   /** Call layer at the credentials position: a 401 → one refresh for all → one replay. */
   readonly layer: CallLayer;
+  /** Whether the step must run on every request (the client has `auth`). */
+  readonly needsStep: boolean;
 }
 
 /**
@@ -122,7 +124,6 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
     const url = requestUrl(config);
     const home = scope.home(url);
     const allowed = scope.allows(url, home);
-    if (!allowed) stripDefaultCredentials(config);
     const auth = config[AUTH] === undefined ? clientAuth : config[AUTH];
     if (!allowed || !auth) {
       config[SENT] = { home, allowed, headers: [], generation: undefined };
@@ -158,11 +159,30 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
     return state.inflight;
   };
 
-  const layer: CallLayer = async (raw, next: NextAdapter) => {
+  const layer: CallLayer = (raw, next: NextAdapter) => {
+    const config = raw as Marked;
+    // No config step ran (the client has no config phase of its own): a request's own `auth` is
+    // attached here, still before middleware and every other layer.
+    if (config[SENT] === undefined && config[AUTH]) {
+      return Promise.resolve(step(config)).then((applied) => guarded(applied ?? config, next));
+    }
+    return guarded(config, next);
+  };
+
+  const guarded = (raw: InternalAxiosRequestConfig, next: NextAdapter): Promise<AxiosResponse> => {
     const config = raw as Marked;
     const sent = config[SENT];
     const auth = config[AUTH] === undefined ? clientAuth : config[AUTH];
     if (!sent || sent.generation === undefined || !auth) return next(config);
+    return refreshing(config, auth, sent, next);
+  };
+
+  const refreshing = async (
+    config: Marked,
+    auth: ResolvedAuth,
+    sent: SentCredentials,
+    next: NextAdapter,
+  ): Promise<AxiosResponse> => {
     let rejected: AxiosResponse;
     try {
       const response = await next(config);
@@ -173,7 +193,7 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
       rejected = (error as HTTPError).response;
     }
     try {
-      await refresh(auth, sent.generation);
+      await refresh(auth, sent.generation as number);
     } catch (cause) {
       throw new AuthenticationError('Refreshing the credentials after a 401 failed', {
         config,
@@ -191,6 +211,9 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
   const prepare = (raw: InternalAxiosRequestConfig, defaults: { headers?: unknown }): void => {
     const config = raw as Marked;
     config[DEFAULTS] = defaults;
+    // Once per request: the client's default credential headers never go to another origin.
+    const url = requestUrl(config);
+    if (!scope.allows(url, scope.home(url))) stripDefaultCredentials(config);
     if (config[AUTH] !== undefined) return;
     const value = (config as { auth?: unknown }).auth;
     if (value === undefined) return;
@@ -200,7 +223,7 @@ export function createClientAuth(clientAuth: ResolvedAuth | undefined, scope: Cr
     config[AUTH] = resolveAuth(value, 'auth', true) ?? clientAuth ?? false;
   };
 
-  return { prepare, step, layer };
+  return { prepare, step, layer, needsStep: clientAuth !== undefined };
 }
 
 /**

@@ -40,7 +40,7 @@ export interface ConnectionOptions {
    * Default: `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`.
    */
   readonly proxy?: ProxyOption;
-  /** Connection pool (see {@link PoolOptions}). Default `{ maxSockets: Infinity, maxFreeSockets: 256, keepAliveTimeout: 4000 }`. */
+  /** Connection pool (see {@link PoolOptions}). Default `{ maxSockets: Infinity, maxFreeSockets: 256, keepAliveTimeout: 0 }`. */
   readonly pool?: PoolOptions;
   /**
    * `true` sends requests over HTTP/2 (axios's `httpVersion: 2`). Axios's limits apply: no proxy

@@ -9,7 +9,7 @@ import type { ResolvedConnection } from './connection-options';
 import { CredentialScope } from './credential-scope';
 import { type Logger, writeLog } from './logger';
 import type { LayerEntry } from './pipeline';
-import type { ConfigStep } from './plugin';
+import type { CallLayer, ConfigStep } from './plugin';
 import { ProxyRouter } from './proxy-agent';
 import { resolveProxyOption } from './proxy-options';
 import { cookieStep, redirectLayer } from './redirects';
@@ -39,7 +39,6 @@ export class Connection {
   #direct: { http: http.Agent; https: http.Agent } | undefined;
   #views: { http: http.Agent; https: http.Agent } | undefined;
   #guard: { done(): void } | undefined;
-  #steps: ConfigStep[] | undefined;
 
   constructor(resolved: ResolvedConnection, baseURL: unknown, logger: Logger | undefined) {
     this.#resolved = resolved;
@@ -54,26 +53,32 @@ export class Connection {
     }
   }
 
-  /** Config steps at the credentials position, in order. */
-  get configSteps(): ConfigStep[] {
-    if (this.#steps) return this.#steps;
-    const steps: ConfigStep[] = [this.#auth.step];
-    steps.push(async (config) => {
-      await this.#router?.prepare(requestUrl(config) ?? '', (config as Marked)[PROXY]);
-      return config;
-    });
+  /**
+   * Config steps at the credentials position, in order. None when the client has neither `auth`
+   * nor a jar and nothing else runs in the config phase (`others`): then a request's own `auth`
+   * is attached by the call layer, which keeps the request path of a plain client short.
+   */
+  configSteps(others: boolean): ConfigStep[] {
+    const steps: ConfigStep[] = [];
+    if (this.#auth.needsStep || this.#resolved.jar || others) steps.push(this.#auth.step);
     if (this.#resolved.jar) steps.push(cookieStep(this.#resolved.jar));
-    this.#steps = steps;
     return steps;
   }
 
-  /** Call layers at the credentials position, outermost first. */
+  /** The call layer at the credentials position: 401 refresh, SOCKS loading, redirects and cookies. */
   get callLayers(): LayerEntry[] {
-    // Neither copies headers for retries: the refresh replay sets the same header the step sets.
-    return [
-      { layer: this.#auth.layer, changesHeaders: false },
-      { layer: redirectLayer(this.#scope, this.#resolved.jar), changesHeaders: false },
-    ];
+    const redirect = redirectLayer(this.#scope, this.#resolved.jar);
+    const inner: CallLayer = (config, next) => {
+      const router = this.#router;
+      const override = (config as Marked)[PROXY];
+      if (router?.mayNeedSocks(override)) {
+        return router.prepare(requestUrl(config) ?? '', override).then(() => redirect(config, next));
+      }
+      return redirect(config, next);
+    };
+    const auth = this.#auth;
+    // It never copies headers for retries: the refresh replay sets the same header the step sets.
+    return [{ layer: (config, next) => auth.layer(config, (c) => inner(c, next)), changesHeaders: false }];
   }
 
   /** Gives `config` keep-alive agents with the pool and TLS settings, unless it has its own; returns those made. */

@@ -92,7 +92,6 @@ export function createClient(config?: AxleConfig): AxleInstance {
     connection,
     closed: false,
   };
-  runtime.configSteps.get('credentials')?.push(...connection.configSteps);
   runtime.callLayers.get('credentials')?.push(...connection.callLayers);
   const timeouts = options.timeouts;
   for (const key of ['httpAgent', 'httpsAgent'] as const) {
@@ -223,12 +222,14 @@ function buildClient(
   // Built on first use: plugins are installed after the client object exists.
   const getContext = (): RequestContext => {
     if (context) return context;
+    const pluginSteps = [
+      ...(runtime.configSteps.get('credentials') ?? []),
+      ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
+    ];
+    const ownSteps = runtime.connection.configSteps(pluginSteps.length > 0 || options.requestHooks.length > 0);
     const pipeline = createPipeline({
-      configSteps: [
-        ...(runtime.configSteps.get('credentials') ?? []),
-        ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
-      ],
-      idempotentSteps: runtime.connection.configSteps.length,
+      configSteps: [...ownSteps, ...pluginSteps],
+      idempotentSteps: ownSteps.length,
       requestHooks: options.requestHooks,
       callLayers: [
         ...(runtime.callLayers.get('credentials') ?? []),

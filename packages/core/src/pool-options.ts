@@ -24,7 +24,11 @@ export interface PoolOptions {
   readonly maxSockets?: number;
   /** Most idle sockets kept open per host. Default `256`. */
   readonly maxFreeSockets?: number;
-  /** Idle sockets are closed after this many ms. Default `4000` (below Node servers' 5 s). */
+  /**
+   * Idle sockets are closed after this many ms (set it below the server's keep-alive timeout, such
+   * as 4000 for Node servers' 5 s). Default `0`: idle sockets stay until the server closes them,
+   * which costs no timer per request.
+   */
   readonly keepAliveTimeout?: number;
 }
 
@@ -33,7 +37,7 @@ export interface ResolvedPool {
   readonly keepAlive: true;
   readonly maxSockets: number;
   readonly maxFreeSockets: number;
-  /** Node's agent `timeout`: closes a socket after this long idle in the pool. */
+  /** Node's agent `timeout`: closes a socket after this long idle in the pool (`0`: never). */
   readonly timeout: number;
 }
 
@@ -42,7 +46,7 @@ export const DEFAULT_POOL: ResolvedPool = Object.freeze({
   keepAlive: true,
   maxSockets: Number.POSITIVE_INFINITY,
   maxFreeSockets: 256,
-  timeout: 4000,
+  timeout: 0,
 });
 
 /**
@@ -50,7 +54,7 @@ export const DEFAULT_POOL: ResolvedPool = Object.freeze({
  *
  * @example
  * ```ts
- * resolvePoolOptions({ maxSockets: 10 }); // { keepAlive: true, maxSockets: 10, maxFreeSockets: 256, timeout: 4000 }
+ * resolvePoolOptions({ maxSockets: 10 }); // { keepAlive: true, maxSockets: 10, maxFreeSockets: 256, timeout: 0 }
  * ```
  */
 export function resolvePoolOptions(value: unknown): ResolvedPool {
@@ -86,6 +90,6 @@ export function resolvePoolOptions(value: unknown): ResolvedPool {
     keepAlive: true,
     maxSockets: count('maxSockets', DEFAULT_POOL.maxSockets, 1),
     maxFreeSockets: count('maxFreeSockets', DEFAULT_POOL.maxFreeSockets, 0),
-    timeout: count('keepAliveTimeout', DEFAULT_POOL.timeout, 1),
+    timeout: count('keepAliveTimeout', DEFAULT_POOL.timeout, 0),
   });
 }

@@ -82,6 +82,17 @@ export class ProxyRouter {
   }
 
   /**
+   * Whether a request may need socks-proxy-agent loaded first (cheap: no URL is parsed unless a
+   * SOCKS proxy is configured or in the environment).
+   */
+  mayNeedSocks(override?: string | false): boolean {
+    if (this.#socks !== undefined) return false;
+    const setting = override !== undefined ? override : this.#options.proxy;
+    if (setting !== undefined) return setting !== false && isSocksProxy(setting);
+    return ENV_NAMES.some((name) => process.env[name]?.toLowerCase().startsWith('socks'));
+  }
+
+  /**
    * Loads socks-proxy-agent (an optional peer dependency) when a request to `url` needs it.
    * Rejects with a `ConfigurationError` that says how to install it when it is missing.
    */

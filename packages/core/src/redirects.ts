@@ -7,6 +7,7 @@ import { attachCookies, cookiesNow, responseUrl, storeCookies, storeCookiesNow }
 import type { CredentialScope } from './credential-scope';
 import { isHTTPError } from './guards';
 import type { CallLayer, ConfigStep } from './plugin';
+import { isSensitiveHeader } from './redact';
 
 /**
  * One redirect a request followed: the URL that answered with a redirect, its status, and where
@@ -73,7 +74,7 @@ export function cookieStep(jar: CookieJar): ConfigStep {
  * ```
  */
 export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined): CallLayer {
-  return async (raw, next) => {
+  return (raw, next) => {
     const config = raw as Marked;
     if (config[USER_BEFORE_REDIRECT] === undefined) {
       config[USER_BEFORE_REDIRECT] = (config.beforeRedirect as BeforeRedirect | undefined) ?? null;
@@ -82,33 +83,32 @@ export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined
     const hops: RedirectHop[] = [];
     const beforeRedirect = hopHandler(hops, first, config[SENT], config[USER_BEFORE_REDIRECT], scope, jar);
     config.beforeRedirect = beforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    let response: AxiosResponse;
-    try {
-      response = await next(config);
-    } catch (error) {
-      const proxyFailure = socksFailure(error);
-      if (proxyFailure) {
-        throw new ConnectionError(`Connection through the SOCKS proxy failed (${proxyFailure.message})`, {
-          config,
-          code: 'ERR_SOCKS_PROXY',
-          cause: error,
-        });
-      }
-      if (isHTTPError(error)) {
+    const finalUrl = (response: AxiosResponse) => responseUrl(response, hops.at(-1)?.location ?? first);
+    // One `then` per call without a jar: this sits on every request's path.
+    return next(config).then(
+      (response) => {
+        response.redirects = hops;
+        return jar
+          ? storeCookies(jar, response.headers['set-cookie'], finalUrl(response)).then(() => response)
+          : response;
+      },
+      (error: unknown) => {
+        const proxyFailure = socksFailure(error);
+        if (proxyFailure) {
+          throw new ConnectionError(`Connection through the SOCKS proxy failed (${proxyFailure.message})`, {
+            config,
+            code: 'ERR_SOCKS_PROXY',
+            cause: error,
+          });
+        }
+        if (!isHTTPError(error)) throw error;
         (error.response as AxiosResponse & { redirects?: readonly RedirectHop[] }).redirects = hops;
-        if (jar)
-          await storeCookies(
-            jar,
-            error.response.headers['set-cookie'],
-            responseUrl(error.response, hops.at(-1)?.location ?? first),
-          );
-      }
-      throw error;
-    }
-    response.redirects = hops;
-    if (jar)
-      await storeCookies(jar, response.headers['set-cookie'], responseUrl(response, hops.at(-1)?.location ?? first));
-    return response;
+        if (!jar) throw error;
+        return storeCookies(jar, error.response.headers['set-cookie'], finalUrl(error.response)).then(() => {
+          throw error;
+        });
+      },
+    );
   };
 }
 
@@ -144,7 +144,9 @@ function hopHandler(
     } else if (!allowed) {
       deleteHeader(headers, 'cookie');
     }
-    if (!allowed) deleteHeader(headers, 'authorization');
+    if (!allowed) {
+      for (const name of Object.keys(headers)) if (isSensitiveHeader(name)) delete headers[name];
+    }
     user?.(options, responseDetails, requestDetails);
   };
 }

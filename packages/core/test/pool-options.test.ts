@@ -71,6 +71,7 @@ describe('pool', () => {
     expect(() => createClient({ pool: { maxSockets: 0 } })).toThrow(/pool\.maxSockets/);
     expect(() => createClient({ pool: { maxFreeSockets: -1 } })).toThrow(/pool\.maxFreeSockets/);
     expect(() => createClient({ pool: { keepAliveTimeout: 1.5 } })).toThrow(/pool\.keepAliveTimeout/);
+    expect(() => createClient({ pool: { keepAliveTimeout: -1 } })).toThrow(/pool\.keepAliveTimeout/);
     expect(() => createClient({ pool: { size: 3 } as never })).toThrow(/pool\.size/);
     expect(() => createClient({ pool: { max_connections: 3 } as never })).toThrow(/did you mean "pool\.maxSockets"/);
     expect(() => createClient({ pool: { maxSockets: Number.POSITIVE_INFINITY } })).not.toThrow();
