@@ -184,6 +184,20 @@ describe('auth schemes', () => {
     await api.close();
   });
 
+  it("applies a request's own auth on a client without auth, hooks or plugins", async () => {
+    validToken = NEW_TOKEN;
+    const api = createClient({ baseURL: origin.url });
+    await api.get('/x', { auth: perRequest({ type: 'apiKey', name: 'X-Api-Key', value: API_KEY }) });
+    expect(seen(origin)['x-api-key']).toBe(API_KEY);
+    const refresh = jest.fn(() => NEW_TOKEN);
+    const response = await api.get('/protected', { auth: perRequest({ type: 'bearer', token: TOKEN, refresh }) });
+    expect(response.status).toBe(200);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await api.get('/x');
+    expect(seen(origin).authorization).toBeUndefined();
+    await api.close();
+  });
+
   it('rejects invalid auth at creation, and per request, with a ConfigurationError naming the option', async () => {
     expect(() => createClient({ auth: { type: 'bearer', token: '' } })).toThrow(/auth\.token/);
     expect(() => createClient({ auth: { type: 'apiKey', name: 'bad name', value: 'v' } })).toThrow(/auth\.name/);
@@ -368,6 +382,12 @@ describe('credentials are bound to the client origin', () => {
     await api.get('/to-self');
     expect(seen(origin)['x-api-key']).toBe(API_KEY);
     await api.close();
+    // Default credential headers of the client (not from auth) are dropped on the hop too.
+    const plain = createClient({ baseURL: origin.url, headers: { 'X-Api-Key': API_KEY, 'X-Trace': 'kept' } });
+    await plain.get('/to-other');
+    expect(seen(other)['x-api-key']).toBeUndefined();
+    expect(seen(other)['x-trace']).toBe('kept');
+    await plain.close();
   });
 
   it('keeps them on a redirect hop to a trusted origin', async () => {
