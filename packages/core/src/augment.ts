@@ -1,4 +1,5 @@
 import type { Middleware } from './axle-instance';
+import type { RedirectHop } from './redirects';
 import type { RetryOptions } from './retry-options';
 /**
  * The per-request keys `@axle/core` adds to axios's request config. Plugins add theirs the same
@@ -47,6 +48,8 @@ declare module 'axios' {
   interface AxiosResponse {
     /** Set by `timingMiddleware`: milliseconds the call took below it. */
     durationMs?: number;
+    /** Every redirect the request followed, in order (empty when none). Set by axle on each response. */
+    redirects?: readonly RedirectHop[];
   }
 
   interface InternalAxiosRequestConfig {

@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
 import type { ThrowHttpErrors } from './augment';
+import type { ConnectionOptions } from './connection-options';
 import type { AxleEvents } from './events';
 import type { Logger } from './logger';
 import type { AxlePlugin, CallLayer } from './plugin';
@@ -101,8 +102,9 @@ export interface AxleOptions {
  * {@link ThrowHttpErrors}) as client-wide defaults.
  */
 export interface AxleConfig<D = unknown>
-  extends Omit<CreateAxiosDefaults<D>, 'timeout' | 'redact' | 'middleware'>,
-    AxleOptions {
+  extends Omit<CreateAxiosDefaults<D>, 'timeout' | 'redact' | 'middleware' | 'auth' | 'proxy'>,
+    AxleOptions,
+    ConnectionOptions {
   /**
    * Extra redaction: header, query parameter and body field names (any case) and RegExps tested
    * against those names, redacted in logs, error messages, `toJSON()` and span attributes, on top of
@@ -125,7 +127,14 @@ export interface AxleConfig<D = unknown>
  */
 export type AxleExtendConfig<D = unknown> = Omit<
   AxleConfig<D>,
-  'plugins' | 'logger' | 'logBodyBytes' | 'slowThreshold' | 'requestId' | 'trace' | 'telemetry'
+  | 'plugins'
+  | 'logger'
+  | 'logBodyBytes'
+  | 'slowThreshold'
+  | 'requestId'
+  | 'trace'
+  | 'telemetry'
+  | keyof ConnectionOptions
 >;
 
 /**

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import axios, {
   type AxiosAdapter,
   type AxiosInstance,
@@ -12,6 +12,8 @@ import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, AxleExtendConfig, AxleInstance, Middleware } from './axle-instance';
 import { ClientError } from './client-error';
 import { ConfigurationError } from './configuration-error';
+import { Connection } from './connection';
+import { FIXED_CONNECTION_KEYS, splitConnectionOptions } from './connection-options';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, OBSERVE_KEYS, type ResolvedClientOptions, resolveClientOptions } from './options';
@@ -47,6 +49,8 @@ interface Runtime {
   readonly decorators: ((client: AxleInstance) => void)[];
   /** Logging, request IDs, trace context and telemetry; `undefined` when all are off. */
   readonly observer: RequestObserver | undefined;
+  /** Agents, proxies, credentials, redirects and cookies. */
+  readonly connection: Connection;
   closed: boolean;
 }
 
@@ -70,17 +74,11 @@ interface Runtime {
  * ```
  */
 export function createClient(config?: AxleConfig): AxleInstance {
-  const options = resolveClientOptions(config);
-  const ownedAgents: (http.Agent | https.Agent)[] = [];
+  const split = splitConnectionOptions(config);
+  const options = resolveClientOptions(split.rest);
   const axiosConfig: CreateAxiosDefaults = { ...options.axios, headers: withUserAgent(options.axios.headers) };
-  if (axiosConfig.httpAgent === undefined) {
-    axiosConfig.httpAgent = new http.Agent({ keepAlive: true });
-    ownedAgents.push(axiosConfig.httpAgent as http.Agent);
-  }
-  if (axiosConfig.httpsAgent === undefined) {
-    axiosConfig.httpsAgent = new https.Agent({ keepAlive: true });
-    ownedAgents.push(axiosConfig.httpsAgent as https.Agent);
-  }
+  const connection = new Connection(split.connection, axiosConfig.baseURL, options.observe.logger);
+  const ownedAgents: (http.Agent | https.Agent)[] = connection.ownAgents(axiosConfig);
 
   const events = createEvents();
   const runtime: Runtime = {
@@ -91,8 +89,10 @@ export function createClient(config?: AxleConfig): AxleInstance {
     watchers: [],
     decorators: [],
     observer: createRequestObserver(options.observe, events, (error) => shouldThrow(error, options.throwHttpErrors)),
+    connection,
     closed: false,
   };
+  runtime.callLayers.get('credentials')?.push(...connection.callLayers);
   const timeouts = options.timeouts;
   for (const key of ['httpAgent', 'httpsAgent'] as const) {
     const agent = axiosConfig[key] as http.Agent | false | null;
@@ -101,6 +101,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     axiosConfig[key] = watched.agent;
     runtime.watchers.push(watched.watcher);
   }
+  connection.route(axiosConfig, watchInto(timeouts, runtime.watchers));
   const disposers: PluginDispose[] = [];
   let closing: Promise<void> | undefined;
 
@@ -118,6 +119,7 @@ export function createClient(config?: AxleConfig): AxleInstance {
     runtime.events.clear();
     for (const watcher of runtime.watchers) watcher.stop();
     for (const agent of ownedAgents) agent.destroy();
+    runtime.connection.close();
     if (failures.length > 0) {
       throw new ClientError('Closing the client failed: a plugin could not release its resources', {
         code: 'ERR_CLOSE',
@@ -131,7 +133,24 @@ export function createClient(config?: AxleConfig): AxleInstance {
     return closing;
   });
 
-  options.plugins.forEach((plugin, index) => {
+  installPlugins(client, options.plugins, runtime, disposers, releaseAll);
+  connection.guard(client, ownedAgents, runtime.watchers);
+  return client;
+}
+
+/**
+ * Installs the plugins. A function of its own so that no closure in `createClient` names the client:
+ * Node keeps configs alive on keep-alive sockets, and through them the closures of the client;
+ * if those named the client, it could never be collected (and the close guard never warn).
+ */
+function installPlugins(
+  client: AxleInstance,
+  plugins: ResolvedClientOptions['plugins'],
+  runtime: Runtime,
+  disposers: PluginDispose[],
+  releaseAll: () => Promise<void>,
+): void {
+  plugins.forEach((plugin, index) => {
     const steps = runtime.configSteps.get(plugin.role) as ConfigStep[];
     const layers = runtime.callLayers.get(plugin.role) as LayerEntry[];
     try {
@@ -162,7 +181,21 @@ export function createClient(config?: AxleConfig): AxleInstance {
       );
     }
   });
-  return client;
+}
+
+/**
+ * Watches the agents a client makes later (for proxies). Built outside `createClient`, so the
+ * agents do not keep the client alive through its scope (the close guard needs it collectable).
+ */
+function watchInto(
+  timeouts: ResolvedTimeouts | undefined,
+  watchers: AgentWatcher[],
+): (agent: http.Agent) => http.Agent {
+  return (agent) => {
+    const watched = watchAgent(agent, timeouts, true, true);
+    watchers.push(watched.watcher);
+    return watched.agent;
+  };
 }
 
 function skippable(step: ConfigStep, key: string): ConfigStep {
@@ -179,6 +212,9 @@ function buildClient(
 ): AxleInstance {
   const instance = axios.create(axiosConfig) as AxiosInstance & Partial<Record<keyof AxleInstance, unknown>>;
   const creationConfig = Object.freeze({ ...axiosConfig });
+  // Read through this, not `instance`: a closure that named the instance would keep every client
+  // alive through the configs Node keeps on keep-alive sockets, and the close guard could not warn.
+  const defaults = instance.defaults;
   let closedSelf = false;
   let context: RequestContext | undefined;
   let cached: { ref: unknown; adapter: AxiosAdapter } | undefined;
@@ -186,11 +222,14 @@ function buildClient(
   // Built on first use: plugins are installed after the client object exists.
   const getContext = (): RequestContext => {
     if (context) return context;
+    const pluginSteps = [
+      ...(runtime.configSteps.get('credentials') ?? []),
+      ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
+    ];
+    const ownSteps = runtime.connection.configSteps(pluginSteps.length > 0 || options.requestHooks.length > 0);
     const pipeline = createPipeline({
-      configSteps: [
-        ...(runtime.configSteps.get('credentials') ?? []),
-        ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.configSteps.get(r) ?? []),
-      ],
+      configSteps: [...ownSteps, ...pluginSteps],
+      idempotentSteps: ownSteps.length,
       requestHooks: options.requestHooks,
       callLayers: [
         ...(runtime.callLayers.get('credentials') ?? []),
@@ -255,6 +294,7 @@ function buildClient(
         return config;
       }
       try {
+        runtime.connection.prepare(config, defaults);
         config.adapter = adapterFor(config);
       } catch (error) {
         const typed = toClientError(error, config);
@@ -295,6 +335,14 @@ function buildClient(
       if (key in extra) {
         throw new ConfigurationError(
           `${key} cannot be changed by extend (logging, request IDs, tracing and telemetry are shared with the client it extends); create a new client with createClient instead`,
+          { option: key },
+        );
+      }
+    }
+    for (const key of FIXED_CONNECTION_KEYS) {
+      if (key in extra) {
+        throw new ConfigurationError(
+          `${key} cannot be changed by extend (the new client shares the connections and credentials of the one it extends); pass it per request, or create a new client with createClient`,
           { option: key },
         );
       }

@@ -1,7 +1,17 @@
 /**
  * `@axle/core`: a resilient REST client on axios. Every export is named here.
  */
+
 export type { RequestState, ThrowHttpErrors } from './augment';
+export type {
+  ApiKeyAuth,
+  AuthFunction,
+  AuthHandler,
+  AuthOption,
+  BasicAuth,
+  BearerAuth,
+  TokenSource,
+} from './auth-options';
 export type {
   AxleConfig,
   AxleExtendConfig,
@@ -19,10 +29,14 @@ export { ClientError, hasErrorKind, requestUrl } from './client-error';
 export type { ConfigurationErrorOptions } from './configuration-error';
 export { ConfigurationError } from './configuration-error';
 export { ConnectionError } from './connection-error';
+export type { ConnectionOptions } from './connection-options';
+export type { CookiesOption } from './cookie-jar';
 export { createClient } from './create-client';
 export type { RequestDescription } from './event-payload';
 export type { AxleEventMap, AxleEvents, AxleListener, ErrorEvent, RequestEvent, ResponseEvent } from './events';
 export { createEvents } from './events';
+export type { EnvSource } from './from-env';
+export { fromEnv } from './from-env';
 export {
   isAuthenticationError,
   isCircuitBreakerError,
@@ -71,6 +85,8 @@ export type {
   WrapOptions,
 } from './plugin';
 export { definePlugin, PLUGIN_ROLES } from './plugin';
+export type { PoolOptions } from './pool-options';
+export type { ProxyOption } from './proxy-options';
 export type { RedactRule } from './redact';
 export {
   isSensitiveField,
@@ -82,6 +98,7 @@ export {
   SENSITIVE_HEADERS,
   sampleBody,
 } from './redact';
+export type { RedirectHop } from './redirects';
 export type { RequestIdOption } from './request-id';
 export { REQUEST_ID_HEADER, ulid } from './request-id';
 export { RetryBudget } from './retry-budget';
@@ -92,6 +109,7 @@ export { ConnectTimeoutError, ReadTimeoutError, TimeoutError, WriteTimeoutError 
 export type { ResolvedTimeouts, TimeoutOptions } from './timeout-options';
 export { DEFAULT_TIMEOUTS, resolveTimeouts } from './timeout-options';
 export { timingMiddleware } from './timing-middleware';
+export type { TlsMaterial, TlsOptions } from './tls-options';
 export { toClientError } from './to-client-error';
 export { traceparent } from './trace-context';
 export type { ValidationErrorOptions, ValidationIssue } from './validation-error';

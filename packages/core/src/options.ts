@@ -2,6 +2,7 @@ import type { CreateAxiosDefaults } from 'axios';
 import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, Middleware, RequestHook, ResponseHook } from './axle-instance';
 import { ConfigurationError } from './configuration-error';
+import { CONNECTION_KEYS } from './connection-options';
 import { isLogger } from './logger';
 import { type AxlePlugin, assertPlugin, describe } from './plugin';
 import { resolveRequestId } from './request-id';
@@ -39,6 +40,7 @@ const AXLE_KEYS = ['plugins', 'hooks', 'middleware', 'throwHttpErrors', 'retry',
 // keys pass, because axios passes them and interceptors read them.
 const KNOWN_KEYS = [
   ...AXLE_KEYS,
+  ...CONNECTION_KEYS,
   'url',
   'method',
   'baseURL',

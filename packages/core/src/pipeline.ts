@@ -20,6 +20,11 @@ export interface LayerEntry {
 export interface PipelineParts {
   /** Plugin config steps: credentials first, then the other roles. */
   readonly configSteps: readonly ConfigStep[];
+  /**
+   * How many of the first `configSteps` only ever set the same headers again on a retry (axle's own
+   * credentials steps): they do not make retries copy the headers. Default `0`.
+   */
+  readonly idempotentSteps?: number;
   /** User request hooks, after the plugin steps. */
   readonly requestHooks: readonly RequestHook[];
   /** Call layers, outermost first: credentials, middleware, extension, cache, breaker, limiter. */
@@ -116,7 +121,10 @@ export function createPipeline(parts: PipelineParts): Pipeline {
 
   return {
     compose,
-    mutates: hasConfigPhase || parts.callLayers.some((entry) => entry.changesHeaders !== false),
+    mutates:
+      configSteps.length > (parts.idempotentSteps ?? 0) ||
+      requestHooks.length > 0 ||
+      parts.callLayers.some((entry) => entry.changesHeaders !== false),
     attempt(config, call, attempt, startedAt) {
       config.axle = { attempt, startedAt };
       if (

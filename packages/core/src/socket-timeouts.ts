@@ -34,12 +34,14 @@ interface TimeoutRecord {
  * `watchAgent` puts an {@link AgentWatcher} on an agent the client owns (it changes that agent:
  * `addRequest` wakes the watcher), or on a view of an agent the caller passed in (their object is
  * not changed, the pool stays theirs, and only the client's requests are timed). `timeouts` is
- * what the client's requests get unless one asks for others (`undefined`: none).
+ * what the client's requests get unless one asks for others (`undefined`: none). `lateSockets`
+ * (default `false`): the agent gives requests their socket later than `addRequest` (proxy agents).
  */
 export function watchAgent(
   agent: http.Agent,
   timeouts: ResolvedTimeouts | undefined,
   owned: boolean,
+  lateSockets = false,
 ): {
   agent: http.Agent;
   watcher: AgentWatcher;
@@ -51,7 +53,11 @@ export function watchAgent(
   target.addRequest = function addRequest(req, options) {
     // A caller's agent may serve others too: only requests marked here are the client's.
     if (!owned && (req as Marked)[POLICY] === undefined) (req as Marked)[POLICY] = timeouts ?? null;
-    watcher.wake((req as Marked)[POLICY] ?? timeouts);
+    const policy = (req as Marked)[POLICY] ?? timeouts;
+    watcher.wake(policy);
+    // A proxy agent hands the socket over only once its tunnel is up; the watcher may have gone
+    // idle (no socket to watch) by then.
+    if (lateSockets) req.once('socket', () => watcher.wake(policy));
     raw.call(agent, req, options);
   };
   return { agent: target, watcher };
