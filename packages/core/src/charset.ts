@@ -1,0 +1,70 @@
+import { TextDecoder } from 'node:util';
+
+/**
+ * Character sets: the `charset` parameter of a `Content-Type`, byte-order marks, and decoding
+ * with the WHATWG encodings Node's full ICU provides (ISO-8859-1, UTF-16, Shift_JIS, GB18030...).
+ */
+
+const UTF8 = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
+
+/**
+ * The `charset` parameter of a `Content-Type` value, lower case, or `undefined` when it has none.
+ *
+ * @example
+ * ```ts
+ * charsetOf('text/html; charset="Shift_JIS"'); // 'shift_jis'
+ * ```
+ */
+export function charsetOf(contentType: unknown): string | undefined {
+  if (typeof contentType !== 'string') return undefined;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  const value = match?.[1] ?? match?.[2];
+  return value ? value.toLowerCase() : undefined;
+}
+
+/** The encoding a byte-order mark at the start of `bytes` names, and the mark's length. */
+export function sniffBOM(bytes: Uint8Array): { encoding: string; length: number } | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { encoding: 'utf-8', length: 3 };
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return undefined;
+}
+
+/** Whether `label` names an encoding `TextDecoder` knows. */
+export function isKnownCharset(label: string): boolean {
+  if (UTF8.has(label)) return true;
+  try {
+    new TextDecoder(label);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A streaming decoder for `charset` (UTF-8 when it is missing or unknown). A byte-order mark wins
+ * over the declared charset, as browsers do, and is not part of the text.
+ */
+export function createDecoder(charset: string | undefined): TextDecoder {
+  const label = charset !== undefined && isKnownCharset(charset) ? charset : 'utf-8';
+  return new TextDecoder(label);
+}
+
+/**
+ * Decodes a whole body: a BOM wins and is stripped, then the declared `charset`, then UTF-8.
+ * UTF-8 (the common case) takes Node's fast path.
+ *
+ * @example
+ * ```ts
+ * decodeText(Buffer.from([0xe9]), 'iso-8859-1'); // 'é'
+ * ```
+ */
+export function decodeText(bytes: Buffer, charset: string | undefined): string {
+  const bom = sniffBOM(bytes);
+  const label = bom?.encoding ?? (charset !== undefined && isKnownCharset(charset) ? charset : 'utf-8');
+  const body = bom ? bytes.subarray(bom.length) : bytes;
+  if (UTF8.has(label)) return body.toString('utf8');
+  return new TextDecoder(label, { ignoreBOM: true }).decode(body);
+}
