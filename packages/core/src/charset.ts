@@ -43,12 +43,53 @@ export function isKnownCharset(label: string): boolean {
   }
 }
 
+/** A text decoder: `TextDecoder`'s `decode`, streaming with `{ stream: true }`. */
+export interface Decoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+// Node 20's TextDecoder decodes windows-1252 (which WHATWG also uses for iso-8859-1, latin1 and
+// us-ascii) as ISO-8859-1: bytes 0x80-0x9F come out as C1 controls instead of €, ‚, ƒ, ...
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function isWindows1252(label: string): boolean {
+  try {
+    return new TextDecoder(label).encoding === 'windows-1252';
+  } catch {
+    return false;
+  }
+}
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+}
+
+const windows1252: Decoder = { decode: (input) => (input ? decodeWindows1252(input) : '') };
+
 /**
  * A streaming decoder for `charset` (UTF-8 when it is missing or unknown). A byte-order mark wins
  * over the declared charset, as browsers do, and is not part of the text.
  */
-export function createDecoder(charset: string | undefined): TextDecoder {
+export function createDecoder(charset: string | undefined): Decoder {
   const label = charset !== undefined && isKnownCharset(charset) ? charset : 'utf-8';
+  if (isWindows1252(label)) {
+    // Single bytes: no state to carry between chunks, but a BOM-led stream is UTF-8 or UTF-16.
+    let first = true;
+    let inner: Decoder | undefined;
+    return {
+      decode(input, options) {
+        if (first && input && input.length > 0) {
+          first = false;
+          const bom = sniffBOM(input);
+          if (bom) inner = new TextDecoder(bom.encoding);
+        }
+        return inner ? inner.decode(input, options) : windows1252.decode(input);
+      },
+    };
+  }
   return new TextDecoder(label);
 }
 
@@ -66,5 +107,6 @@ export function decodeText(bytes: Buffer, charset: string | undefined): string {
   const label = bom?.encoding ?? (charset !== undefined && isKnownCharset(charset) ? charset : 'utf-8');
   const body = bom ? bytes.subarray(bom.length) : bytes;
   if (UTF8.has(label)) return body.toString('utf8');
+  if (isWindows1252(label)) return decodeWindows1252(body);
   return new TextDecoder(label, { ignoreBOM: true }).decode(body);
 }
