@@ -140,14 +140,20 @@ export function decodeResponseData(
  * `ResponseTooLargeError`, a connection closed before the body's end a `TruncatedResponseError`.
  * Anything else is returned unchanged.
  */
-export function bodyFailure(error: unknown, config: InternalAxiosRequestConfig, received?: number): unknown {
-  if (error instanceof ClientError || !(error instanceof Error)) return error;
+export function bodyFailure(
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+  received?: number,
+  streamed?: AxiosResponse,
+): unknown {
+  // Duck-typed: errors from Node's internals may come from another realm (Jest, vm).
+  if (error instanceof ClientError || !isErrorLike(error)) return error;
   // A socket axle's timeouts destroyed also looks like a cut body: the timeout is the answer.
   const timeout = timeoutBehind(error, config);
   if (timeout) return timeout;
   const message = error.message;
   const limit = /^maxContentLength size of (\d+) exceeded$/.exec(message);
-  const request = axios.isAxiosError(error) ? error.request : undefined;
+  const request = axios.isAxiosError(error) ? error.request : streamed?.request;
   if (limit) {
     return new ResponseTooLargeError(`Response body is larger than maxContentLength (${limit[1]} bytes)`, {
       config,
@@ -157,7 +163,7 @@ export function bodyFailure(error: unknown, config: InternalAxiosRequestConfig, 
     });
   }
   if (isTruncation(error)) {
-    const response = axios.isAxiosError(error) ? error.response : undefined;
+    const response = streamed ?? (axios.isAxiosError(error) ? error.response : undefined);
     const length = Number(response?.headers?.['content-length'] ?? incoming(request)?.headers['content-length']);
     const expected = Number.isFinite(length) && length >= 0 ? length : undefined;
     const detail =
@@ -184,6 +190,10 @@ function incoming(request: unknown): IncomingMessage | undefined {
   return (request as (ClientRequest & { res?: IncomingMessage }) | undefined)?.res ?? undefined;
 }
 
+function isErrorLike(value: unknown): value is Error {
+  return value !== null && typeof value === 'object' && typeof (value as Error).message === 'string';
+}
+
 function isTruncation(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   if (error.message === 'stream has been aborted') return true;
@@ -192,5 +202,5 @@ function isTruncation(error: Error): boolean {
   if (code === 'ECONNRESET' && error.message === 'aborted') return true;
   if (code === 'Z_BUF_ERROR' || error.message === 'unexpected end of file') return true;
   const cause = (error as { cause?: unknown }).cause;
-  return cause instanceof Error && cause !== error && isTruncation(cause);
+  return isErrorLike(cause) && cause !== error && isTruncation(cause);
 }

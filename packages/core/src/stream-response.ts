@@ -163,7 +163,7 @@ async function* chunks(body: Readable, response: AxiosResponse, close: () => voi
     }
     finished = true;
   } catch (error) {
-    const typed = bodyFailure(error, config, received);
+    const typed = bodyFailure(error, config, received, response);
     if (typed instanceof ClientError) {
       if (!typed.response) Object.defineProperty(typed, 'response', { value: response, writable: true });
       throw typed;
