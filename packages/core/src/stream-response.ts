@@ -10,6 +10,7 @@ import { charsetOf, createDecoder } from './charset';
 import { ClientError } from './client-error';
 import { bodyFailure, DEFAULT_MAX_CONTENT_LENGTH, decodeResponseData } from './decode-body';
 import { eventStream, type IterEventsOptions } from './event-stream';
+import { readChunks } from './read-chunks';
 import { ResponseTooLargeError } from './response-too-large-error';
 import type { ServerSentEvent } from './sse-parser';
 import { toClientError } from './to-client-error';
@@ -155,11 +156,13 @@ async function* chunks(body: Readable, response: AxiosResponse, close: () => voi
   const config = response.config as InternalAxiosRequestConfig;
   let received = 0;
   let finished = false;
+  const reader = readChunks(body);
   try {
-    for await (const chunk of body) {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      received += bytes.length;
-      yield bytes;
+    for (;;) {
+      const result = await reader.next();
+      if (result.done) break;
+      received += result.value.length;
+      yield result.value;
     }
     finished = true;
   } catch (error) {
@@ -170,7 +173,10 @@ async function* chunks(body: Readable, response: AxiosResponse, close: () => voi
     }
     throw toClientError(typed, config);
   } finally {
-    if (!finished) close();
+    if (!finished) {
+      await reader.return?.();
+      close();
+    }
   }
 }
 
