@@ -199,6 +199,14 @@ async function main() {
     ...checks.map(([name, ok, value]) => `| ${name} | ${ok ? 'pass' : 'FAIL'} | ${value} |`),
   ].join('\n');
   console.log(table);
+  const runs = [
+    '| run (in order) | seconds | throughput | peak RSS growth |',
+    '| --- | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.kind} | ${(r.ms / 1000).toFixed(2)} | ${rate(r).toFixed(0)} MiB/s | ${(r.growth / MiB).toFixed(1)} MB |`,
+    ),
+  ].join('\n');
   const markdown = `# Stream benchmark results
 
 Written by \`npm run bench:stream\` (bench/stream.mjs) on ${new Date().toISOString()}, Node ${process.version}.
@@ -207,6 +215,11 @@ ${(size / MiB).toFixed(0)} MiB over loopback; each run in a fresh process (after
 Raw axios reads its stream with \`'data'\` events (its fastest form).
 
 ${table}
+
+Every run (the machine is shared with other work, so single runs vary; RSS growth of both clients is
+V8 collecting garbage socket buffers late, about the same with and without axle, and flat in the size):
+
+${runs}
 `;
   writeFileSync(new URL('./STREAM-RESULTS.md', import.meta.url), markdown);
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
