@@ -32,6 +32,8 @@ export function isBinaryContentType(contentType: unknown): boolean {
   return typeof contentType === 'string' && BINARY_TYPE.test(contentType.trim());
 }
 
+const BLANK = /^\s*$/;
+
 type Mode = 'decode' | 'stream' | 'axios';
 
 // Whether axle decodes this request's body, or axios's meaning of the caller's choice wins.
@@ -119,9 +121,11 @@ export function decodeResponseData(
   if (isBinaryContentType(type)) return data;
   const fallback = typeof config.responseEncoding === 'string' ? config.responseEncoding.toLowerCase() : undefined;
   const text = decodeText(data, charsetOf(type) ?? fallback);
-  if (!isJsonContentType(type) || text.trim() === '') return text;
+  // A regex, not trim(): it stops at the first character of a JSON body instead of copying it.
+  if (!isJsonContentType(type) || BLANK.test(text)) return text;
   try {
-    return JSON.parse(text, config.parseReviver as Parameters<typeof JSON.parse>[1]);
+    const reviver = config.parseReviver as Parameters<typeof JSON.parse>[1] | undefined;
+    return reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);
   } catch (error) {
     if (!strict || !(error instanceof SyntaxError)) return text;
     // The core's strict-JSON failure (toClientError): a ValidationError with status, URL, content
