@@ -75,22 +75,27 @@ const windows1252: Decoder = { decode: (input) => (input ? decodeWindows1252(inp
  */
 export function createDecoder(charset: string | undefined): Decoder {
   const label = charset !== undefined && isKnownCharset(charset) ? charset : 'utf-8';
-  if (isWindows1252(label)) {
-    // Single bytes: no state to carry between chunks, but a BOM-led stream is UTF-8 or UTF-16.
-    let first = true;
-    let inner: Decoder | undefined;
-    return {
-      decode(input, options) {
-        if (first && input && input.length > 0) {
-          first = false;
-          const bom = sniffBOM(input);
-          if (bom) inner = new TextDecoder(bom.encoding);
-        }
-        return inner ? inner.decode(input, options) : windows1252.decode(input);
-      },
-    };
-  }
-  return new TextDecoder(label);
+  const declared = (): Decoder => (isWindows1252(label) ? windows1252 : new TextDecoder(label));
+  // The first bytes are held until a BOM can be told apart (3 bytes, or the end of the stream).
+  let head: Buffer | undefined = Buffer.alloc(0);
+  let inner: Decoder | undefined;
+  const choose = (bytes: Buffer): Decoder => {
+    const bom = sniffBOM(bytes);
+    return bom ? new TextDecoder(bom.encoding) : declared();
+  };
+  return {
+    decode(input, options) {
+      if (inner) return inner.decode(input, options);
+      const bytes = input ? Buffer.concat([head as Buffer, input]) : (head as Buffer);
+      if (bytes.length < 3 && options?.stream) {
+        head = bytes;
+        return '';
+      }
+      head = undefined;
+      inner = choose(bytes);
+      return inner.decode(bytes, options);
+    },
+  };
 }
 
 /**
