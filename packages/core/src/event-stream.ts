@@ -4,7 +4,7 @@ import { ConfigurationError } from './configuration-error';
 import { isConnectionError, isTimeoutError } from './guards';
 import { ResponseTooLargeError } from './response-too-large-error';
 import { type ServerSentEvent, SSEParser } from './sse-parser';
-import type { Reopen } from './stream-response';
+import type { Reopen, StreamResponse } from './stream-response';
 
 /** Options of `iterEvents`. */
 export interface IterEventsOptions {
@@ -33,6 +33,7 @@ export async function* eventStream(
   reopen: Reopen | undefined,
   options: IterEventsOptions = {},
   limit: number,
+  utf8Text: (response: StreamResponse) => AsyncGenerator<string>,
 ): AsyncGenerator<ServerSentEvent, void, undefined> {
   const config = first.config as InternalAxiosRequestConfig;
   const { reconnect = false, retry = DEFAULT_SSE_RETRY, maxReconnects = Number.POSITIVE_INFINITY } = options;
@@ -82,7 +83,7 @@ export async function* eventStream(
     const reconnectionTime = parser.reconnectionTime;
     parser = new SSEParser(lastEventId);
     parser.reconnectionTime = reconnectionTime;
-    source = () => next.iterText();
+    source = () => utf8Text(next);
   }
 }
 

@@ -46,6 +46,12 @@ export interface StreamResponse<D = unknown> extends AxiosResponse<Readable, D> 
   close(): void;
 }
 
+// Where a StreamResponse keeps its UTF-8 text reader (event streams are UTF-8 whatever they declare).
+const UTF8_TEXT = Symbol('axle.utf8Text');
+type WithUtf8Text = { [UTF8_TEXT]?: () => AsyncGenerator<string> };
+const utf8TextOf = (response: StreamResponse): AsyncGenerator<string> =>
+  (response as WithUtf8Text)[UTF8_TEXT]?.() ?? response.iterText();
+
 /** Opens the same request again with extra headers (for SSE reconnection). */
 export type Reopen = (headers: Record<string, string>) => Promise<StreamResponse>;
 
@@ -136,6 +142,7 @@ export function toStreamResponse(response: AxiosResponse, reopen?: Reopen): Stre
         reopen,
         options,
         lineLimit,
+        utf8TextOf,
       ),
     pipeTo: async (destination: NodeJS.WritableStream | WritableStream<Uint8Array>) => {
       const target = isWritableStream(destination)
@@ -148,6 +155,10 @@ export function toStreamResponse(response: AxiosResponse, reopen?: Reopen): Stre
   for (const [name, value] of Object.entries(methods)) {
     Object.defineProperty(response, name, { value, enumerable: false, configurable: true, writable: true });
   }
+  Object.defineProperty(response, UTF8_TEXT, {
+    value: () => text(chunks(take(), response, close), 'utf-8'),
+    enumerable: false,
+  });
   return response as StreamResponse;
 }
 

@@ -72,6 +72,16 @@ async function handle(
         res.end('down');
       }
       return;
+    case '/mislabelled':
+      // Event streams are UTF-8 whatever the charset says; the second visit ends with 204.
+      if (seen > 2) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=iso-8859-1' });
+      res.end(Buffer.from(`retry: 1\ndata: café ${seen}\n\n`, 'utf8'));
+      return;
     case '/empty':
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(': nothing to say\n\n');
@@ -138,6 +148,12 @@ describe('iterEvents', () => {
     const events = await collect(res.iterEvents({ reconnect: true }), 2);
     expect(events.map((e) => e.data)).toEqual(['first', 'resumed after a']);
     expect(events[1]?.id).toBe('a');
+  });
+
+  it('decodes events as UTF-8 whatever the declared charset, also after reconnecting', async () => {
+    const res = await api.stream('GET', '/mislabelled');
+    const events = await collect(res.iterEvents({ reconnect: true }));
+    expect(events.map((e) => e.data)).toEqual(['café 1', 'café 2']);
   });
 
   it('without reconnect, a dropped connection is an error', async () => {
