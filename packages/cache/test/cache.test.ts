@@ -578,7 +578,10 @@ describe('response types', () => {
 
     // A stream larger than maxBytes is passed through and not stored.
     const big = path('stream-big');
-    origin.route(big, () => ({ headers: { 'cache-control': 'max-age=60' }, body: 'hello world' }));
+    origin.route(big, () => ({
+      headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' },
+      body: 'hello world',
+    }));
     const first = await api.get(big, { responseType: 'stream' });
     let read = '';
     for await (const chunk of first.data) read += chunk;
@@ -586,7 +589,10 @@ describe('response types', () => {
     expect((await api.get(big)).cached).toBe(false);
 
     const small = path('stream-small');
-    origin.route(small, () => ({ headers: { 'cache-control': 'max-age=60' }, body: 'hey' }));
+    origin.route(small, () => ({
+      headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' },
+      body: 'hey',
+    }));
     const once = await api.get(small, { responseType: 'stream' });
     for await (const _ of once.data) void _;
     await new Promise((resolve) => setImmediate(resolve));
@@ -596,7 +602,7 @@ describe('response types', () => {
 
   it('does not cache streams by default', async () => {
     const p = path('stream-off');
-    origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60' }, body: 'x' }));
+    origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' }, body: 'x' }));
     const { api } = client();
     const response = await api.get(p, { responseType: 'stream' });
     for await (const _ of response.data) void _;

@@ -1,4 +1,11 @@
-import type { AxiosInstance, AxiosResponse, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import type {
+  AxiosInstance,
+  AxiosRequestConfig,
+  AxiosResponse,
+  CreateAxiosDefaults,
+  InternalAxiosRequestConfig,
+} from 'axios';
+import type { z } from 'zod';
 import type { ThrowHttpErrors } from './augment';
 import type { ConnectionOptions } from './connection-options';
 import type { AxleEvents } from './events';
@@ -6,6 +13,7 @@ import type { Logger } from './logger';
 import type { AxlePlugin, CallLayer } from './plugin';
 import type { RedactRule } from './redact';
 import type { RequestIdOption } from './request-id';
+import type { StreamResponse } from './stream-response';
 import type { TimeoutOptions } from './timeout-options';
 
 /**
@@ -176,4 +184,46 @@ export interface AxleInstance extends AxiosInstance {
   with(...middleware: Middleware[]): AxleInstance;
   /** Axios's `instance.create`; here the same as `extend`. */
   create(config?: AxleExtendConfig): AxleInstance;
+  /**
+   * Sends a request and resolves once the headers arrive, with the body to read as a stream
+   * (`iterBytes`, `iterText`, `iterLines`, `iterEvents`, `pipeTo`). The whole pipeline applies
+   * (retries only until the headers arrive). An HTTP error rejects as usual, its body read.
+   *
+   * @example
+   * ```ts
+   * const res = await api.stream('GET', '/events');
+   * for await (const event of res.iterEvents({ reconnect: true })) console.log(event.data);
+   * ```
+   */
+  stream<D = unknown>(method: string, url: string, config?: AxiosRequestConfig<D>): Promise<StreamResponse<D>>;
+  // With a `schema` in the config, `response.data` is `z.infer<typeof schema>`; otherwise axios's
+  // own signatures (an intersection, so an AxleInstance stays a subtype of AxiosInstance).
+  request: (<S extends z.ZodType, D = unknown>(config: SchemaConfig<S, D>) => SchemaResult<S, D>) &
+    AxiosInstance['request'];
+  get: SchemaNoBody & AxiosInstance['get'];
+  delete: SchemaNoBody & AxiosInstance['delete'];
+  head: SchemaNoBody & AxiosInstance['head'];
+  options: SchemaNoBody & AxiosInstance['options'];
+  post: SchemaWithBody & AxiosInstance['post'];
+  put: SchemaWithBody & AxiosInstance['put'];
+  patch: SchemaWithBody & AxiosInstance['patch'];
 }
+
+/** A request config with a `schema`: the response's `data` is typed by it. */
+export type SchemaConfig<S extends z.ZodType, D = unknown> = AxiosRequestConfig<D> & { schema: S };
+
+/** What a request with a `schema` resolves to: `data` typed as the schema's output. */
+export type SchemaResult<S extends z.ZodType, D = unknown> = Promise<AxiosResponse<z.output<S>, D>>;
+
+/** `get`, `delete`, `head`, `options` with a `schema`. */
+export type SchemaNoBody = <S extends z.ZodType, D = unknown>(
+  url: string,
+  config: SchemaConfig<S, D>,
+) => SchemaResult<S, D>;
+
+/** `post`, `put`, `patch` with a `schema`. */
+export type SchemaWithBody = <S extends z.ZodType, D = unknown>(
+  url: string,
+  data: D | undefined,
+  config: SchemaConfig<S, D>,
+) => SchemaResult<S, D>;

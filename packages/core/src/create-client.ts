@@ -10,10 +10,12 @@ import axios, {
 } from 'axios';
 import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, AxleExtendConfig, AxleInstance, Middleware } from './axle-instance';
+import { prepareRequestBody } from './body-serializer';
 import { ClientError } from './client-error';
 import { ConfigurationError } from './configuration-error';
 import { Connection } from './connection';
 import { FIXED_CONNECTION_KEYS, splitConnectionOptions } from './connection-options';
+import { DEFAULT_MAX_CONTENT_LENGTH, decodingTransport } from './decode-body';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, OBSERVE_KEYS, type ResolvedClientOptions, resolveClientOptions } from './options';
@@ -31,7 +33,9 @@ import { createRequestObserver, type RequestObserver } from './request-observer'
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
 import { type RequestContext, runRequest } from './run-request';
+import { validateResponse } from './schema-validation';
 import { type AgentWatcher, watchAgent } from './socket-timeouts';
+import { openStream } from './stream-response';
 import { DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeout-options';
 import { toClientError } from './to-client-error';
 import { VERSION } from './version';
@@ -77,6 +81,8 @@ export function createClient(config?: AxleConfig): AxleInstance {
   const split = splitConnectionOptions(config);
   const options = resolveClientOptions(split.rest);
   const axiosConfig: CreateAxiosDefaults = { ...options.axios, headers: withUserAgent(options.axios.headers) };
+  // Buffered bodies are limited by default (streams are not: see decode-body.ts).
+  axiosConfig.maxContentLength ??= DEFAULT_MAX_CONTENT_LENGTH;
   const connection = new Connection(split.connection, axiosConfig.baseURL, options.observe.logger);
   const ownedAgents: (http.Agent | https.Agent)[] = connection.ownAgents(axiosConfig);
 
@@ -256,17 +262,18 @@ function buildClient(
     const ref = config.adapter;
     if (cached !== undefined && cached.ref === ref) return cached.adapter;
     const ctx = getContext();
-    const transport = axios.getAdapter(ref, config);
+    const transport = decodingTransport(axios.getAdapter(ref, config), ref);
     const call = ctx.pipeline.compose(transport);
     // Per-request middleware gets a chain of its own; other requests use the client's as it is.
     const callFor = (c: InternalAxiosRequestConfig): NextAdapter =>
       c.middleware === undefined || c.middleware.length === 0 ? call : ctx.pipeline.compose(transport, c.middleware);
     const observer = runtime.observer;
-    const adapter = (
-      observer
-        ? (c: InternalAxiosRequestConfig) => observer.run(c, () => runRequest(c, callFor(c), ctx))
-        : (c: InternalAxiosRequestConfig) => runRequest(c, callFor(c), ctx)
-    ) as AxiosAdapter;
+    // The response phase's schema step, only for requests that have a schema.
+    const run = (c: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
+      c.schema === undefined || c.schema === false
+        ? runRequest(c, callFor(c), ctx)
+        : runRequest(c, callFor(c), ctx).then(validateResponse);
+    const adapter = (observer ? (c: InternalAxiosRequestConfig) => observer.run(c, () => run(c)) : run) as AxiosAdapter;
     cached = { ref, adapter };
     return adapter;
   };
@@ -285,6 +292,7 @@ function buildClient(
       } else {
         try {
           checkRequestOptions(config, '');
+          prepareRequestBody(config);
         } catch (error) {
           failure = error;
         }
@@ -382,6 +390,7 @@ function buildClient(
     [Symbol.asyncDispose]: { value: close },
     extend: { value: extend },
     with: { value: (...middleware: Middleware[]) => extend({ middleware }) },
+    stream: { value: streamMethod(instance) },
     create: { value: extend, writable: true, configurable: true },
   });
   return instance as AxleInstance;
@@ -411,4 +420,13 @@ function withUserAgent(headers: CreateAxiosDefaults['headers']): CreateAxiosDefa
     Object.keys(record as object).some((name) => name.toLowerCase() === 'user-agent');
   if (hasUserAgent(plain) || hasUserAgent(plain.common)) return headers;
   return { ...plain, 'User-Agent': `axle/${VERSION}` } as CreateAxiosDefaults['headers'];
+}
+
+/**
+ * `client.stream`, made outside `buildClient`: a closure there that named the instance would put it
+ * in the scope every request closure shares, and a keep-alive socket would then keep the client
+ * alive (see `defaults` in buildClient).
+ */
+function streamMethod(instance: AxiosInstance) {
+  return (method: string, url: string, config?: AxiosRequestConfig) => openStream(instance, method, url, config);
 }

@@ -1,6 +1,7 @@
 import type { CreateAxiosDefaults } from 'axios';
 import type { ThrowHttpErrors } from './augment';
 import type { AxleConfig, Middleware, RequestHook, ResponseHook } from './axle-instance';
+import { checkPayloadOptions } from './body-serializer';
 import { ConfigurationError } from './configuration-error';
 import { CONNECTION_KEYS } from './connection-options';
 import { isLogger } from './logger';
@@ -88,6 +89,11 @@ const KNOWN_KEYS = [
   'http2Options',
   'parseReviver',
   'redact',
+  'form',
+  'multipart',
+  'serializer',
+  'schema',
+  'requestSchema',
 ];
 
 /**
@@ -251,6 +257,7 @@ export function checkRequestOptions(config: object, prefix: string): void {
     fail(`${prefix}headers`, 'an object of header names and values', c.headers);
   }
   if (c.redact !== undefined) checkRedact(c.redact, `${prefix}redact`);
+  checkPayloadOptions(c, prefix);
   if (c.middleware !== undefined) functionList(c.middleware, `${prefix}middleware`);
   for (const key of ['httpAgent', 'httpsAgent'] as const) {
     const value = c[key];

@@ -15,10 +15,13 @@ import {
   type RateLimitError,
   type RequestMetric,
   type RetryInfo,
+  type ServerSentEvent,
+  type StreamResponse,
   timingMiddleware,
 } from '@axle/core';
 import axios, { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { expectTypeOf } from 'expect-type';
+import { z } from 'zod';
 
 const client = createClient({
   baseURL: 'https://api.example.com',
@@ -113,3 +116,34 @@ const pinoLike: Logger = {
   error: () => undefined,
 };
 createClient({ logger: pinoLike });
+
+// Schemas type `response.data`: `z.infer<typeof schema>`; without one, axios's types.
+{
+  const User = z.object({ id: z.number(), name: z.string() });
+  type User = z.infer<typeof User>;
+  const api = createClient();
+  expectTypeOf(api.get('/u', { schema: User })).resolves.toEqualTypeOf<AxiosResponse<User, unknown>>();
+  expectTypeOf(api.request({ url: '/u', schema: User })).resolves.toMatchTypeOf<{ data: User }>();
+  expectTypeOf(api.post('/u', { name: 'x' }, { schema: User })).resolves.toMatchTypeOf<{ data: User }>();
+  expectTypeOf(api.delete('/u', { schema: z.array(User) })).resolves.toMatchTypeOf<{ data: User[] }>();
+  expectTypeOf(api.get<{ raw: true }>('/u')).resolves.toMatchTypeOf<{ data: { raw: true } }>();
+  // Transforms type the output, not the input.
+  const Dated = z.object({ at: z.string().transform((s) => new Date(s)) });
+  expectTypeOf(api.put('/d', undefined, { schema: Dated })).resolves.toMatchTypeOf<{ data: { at: Date } }>();
+  // The client is still usable where an AxiosInstance is expected.
+  const asAxios: AxiosInstance = api;
+  void asAxios;
+  // @ts-expect-error a schema must be a zod schema
+  void api.get('/u', { schema: { parse: () => 1 } });
+  // Streams.
+  expectTypeOf(api.stream('GET', '/s')).resolves.toMatchTypeOf<StreamResponse>();
+  const _events: Promise<IteratorResult<ServerSentEvent, void>> = null as unknown as ReturnType<
+    ReturnType<StreamResponse['iterEvents']>['next']
+  >;
+  void _events;
+  // Bodies.
+  void api.post('/f', undefined, { form: { a: 1, b: ['x'], c: null } });
+  void api.post('/m', undefined, { multipart: { f: { data: Buffer.from('x'), filename: 'x.txt' } } });
+  // @ts-expect-error form values are text, numbers or booleans
+  void api.post('/f', undefined, { form: { a: { nested: true } } });
+}

@@ -81,8 +81,9 @@ it('a token bucket with burstSize 1 spaces requests evenly', async () => {
   const { server, api } = await setup({ strategy: 'token_bucket', maxRequests: 50, timeWindow: 1000, burstSize: 1 });
   await Promise.all(Array.from({ length: 26 }, () => api.get('/work')));
   const times = server.arrivals;
-  // 26 requests at 50/s take at least 25 intervals of 20 ms.
-  expect((times[25] as number) - (times[0] as number)).toBeGreaterThanOrEqual(480);
+  // 26 requests at 50/s take at least 25 intervals of 20 ms (500 ms). Measured at the server, so the
+  // first request's arrival may lag its send by a few tens of ms on a loaded machine.
+  expect((times[25] as number) - (times[0] as number)).toBeGreaterThanOrEqual(460);
   // 5 per 100 ms, one more at a window's edge, one more for arrival jitter.
   expect(busiestWindow(times, 100)).toBeLessThanOrEqual(7);
 });
