@@ -29,10 +29,8 @@ module.exports = {
     moduleNameMapper: {
       '^@axle/([a-z0-9-]+)$': path.join(packagesDir, '$1', 'src', 'index.ts'),
     },
-    setupFiles: [
-      path.join(__dirname, 'test-support', 'network-guard.js'),
-      path.join(__dirname, 'test-support', 'debug-log.js'),
-    ],
+    setupFiles: [path.join(__dirname, 'test-support', 'network-guard.js')],
+    setupFilesAfterEnv: [path.join(__dirname, 'test-support', 'debug-log.js')],
     clearMocks: true,
     restoreMocks: true,
   })),

@@ -20,8 +20,8 @@ const KEY =
 const PATTERNS = [
   // password: 'x', token = "x", clientSecret: `x` (template literals without ${} only)
   new RegExp(`\\b${KEY}['"]?\\s*[:=]\\s*(['"\`])([^'"\`$\\n]{6,})\\1`, 'gi'),
-  // 'Bearer abc', "Basic dXNlcjpwYXNz"
-  /\b(?:Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/g,
+  // 'Bearer abc', "Basic dXNlcjpwYXNz" (not auth parameters: Bearer realm="...", error="...")
+  /\b(?:Bearer|Basic)\s+(?![A-Za-z]+=\\?["'])([A-Za-z0-9._~+/=-]{6,})/g,
   // http://user:secret@host
   /[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]+:([^\s/@'"`]{6,})@/gi,
   // By convention, any literal with 'sekret' in it is a credential, whatever key holds it.

@@ -3,12 +3,29 @@
 // that no credential the tests use reaches a log record (messages, URLs, headers, body samples and
 // errors, which are written through their `toJSON()`). A test's own logger still gets exactly what it
 // would get without this, and a test that passes no logger keeps its behaviour apart from the log.
+// Records are held in memory and written after the test file: a synchronous write per record would
+// stall the event loop of timing tests (rate limits measured at an in-process server).
 if (process.env.AXLE_DEBUG_LOG) {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const file = path.join(process.env.AXLE_DEBUG_LOG, `debug-${process.pid}.log`);
+  const pending = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    fs.appendFileSync(file, pending.join(''));
+    pending.length = 0;
+    pendingBytes = 0;
+  };
+  afterAll(flush);
+  globalThis.__axleDebugLog = (line) => {
+    pending.push(line);
+    pendingBytes += line.length;
+    if (pendingBytes > 8_000_000) flush();
+  };
+
   jest.mock('@axle/core', () => {
-    const fs = require('node:fs');
-    const path = require('node:path');
     const actual = jest.requireActual('@axle/core');
-    const file = path.join(process.env.AXLE_DEBUG_LOG, `debug-${process.pid}.log`);
     const levels = ['debug', 'info', 'warn', 'error'];
 
     const write = (level, args) => {
@@ -21,7 +38,7 @@ if (process.env.AXLE_DEBUG_LOG) {
       } catch (error) {
         line = JSON.stringify({ level, message: String(message), unserialisable: String(error) });
       }
-      fs.appendFileSync(file, `${line}\n`);
+      globalThis.__axleDebugLog(`${line}\n`);
     };
 
     const tee = (user) => {

@@ -171,6 +171,8 @@ function toPlainHeaders(headers: unknown): Record<string, unknown> {
   return headers as Record<string, unknown>;
 }
 
+const AUTH_VALUE = /\b(Bearer|Basic|Digest)\s+(?![A-Za-z]+=")[A-Za-z0-9._~+/=-]{4,}/g;
+
 /**
  * A redacted, size-limited text sample of a request or response body for logs: JSON (an object, or
  * a string that parses as JSON) with sensitive fields redacted at any depth, form-encoded text with
@@ -216,6 +218,8 @@ export function sampleBody(body: unknown, maxBytes: number, rules?: readonly Red
   } else {
     text = String(body);
   }
+  // A credential written out in a body (a server echoing the Authorization header it got).
+  text = text.replace(AUTH_VALUE, `$1 ${REDACTED}`);
   const bytes = Buffer.from(text, 'utf8');
   // A character cut in half decodes as U+FFFD: drop it.
   return bytes.length <= maxBytes

@@ -118,3 +118,13 @@ describe('sampleBody', () => {
     expect(sampleBody(root, 10_000)).toContain('[…]');
   });
 });
+
+describe('sampleBody and credentials written out in a body', () => {
+  it('redacts Bearer and Basic values in text and JSON samples, but not auth parameters', () => {
+    expect(sampleBody('you sent Bearer sekret-echo-token-1', 200)).toBe('you sent Bearer [REDACTED]');
+    expect(sampleBody('{"echo":"Basic c2VrcmV0OnB3"}', 200)).toBe('{"echo":"Basic [REDACTED]"}');
+    expect(sampleBody('WWW-Authenticate: Bearer error="invalid_token"', 200)).toBe(
+      'WWW-Authenticate: Bearer error="invalid_token"',
+    );
+  });
+});
