@@ -10,7 +10,8 @@ import { describe } from './plugin';
  * ```
  */
 export function originOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+  // A relative URL has no origin; not parsing it spares a thrown TypeError per request.
+  if (url === undefined || !ABSOLUTE.test(url)) return undefined;
   try {
     const parsed = new URL(url);
     return parsed.origin === 'null' ? undefined : parsed.origin;
@@ -18,6 +19,8 @@ export function originOf(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+const ABSOLUTE = /^[a-z][a-z\d+\-.]*:/i;
 
 /**
  * Where a client's credentials may go: its own origin (that of `baseURL`, or without one, that of
@@ -46,6 +49,13 @@ export class CredentialScope {
 
   /** Whether credentials may be sent to `url` for a request bound to `home`. */
   allows(url: string | undefined, home: string | undefined): boolean {
+    // The common case, a URL under the home origin, without parsing it: the origin is followed by
+    // the path, the query, the fragment or nothing (so 'https://a.com.evil.net' or
+    // 'https://a.com@evil.net' never match).
+    if (url !== undefined && home !== undefined && url.startsWith(home)) {
+      const next = url.charCodeAt(home.length);
+      if (Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */ || next === 35 /* # */) return true;
+    }
     const origin = originOf(url);
     // A relative URL without a base cannot leave the origin it will be resolved against.
     if (origin === undefined || home === undefined) return true;

@@ -190,9 +190,14 @@ describe('HTTP and HTTPS through a forward proxy', () => {
 });
 
 describe('proxies from the environment and per request', () => {
-  it('honours HTTP_PROXY and NO_PROXY, read when the request is sent', async () => {
-    const api = createClient({ baseURL: origin.url });
+  it('honours HTTP_PROXY (read when the client is made) and NO_PROXY', async () => {
+    const before0 = proxy.seen.length;
+    const early = createClient({ baseURL: origin.url });
     process.env.HTTP_PROXY = proxy.url;
+    await early.get('/made-before-the-variable');
+    expect(proxy.seen.length).toBe(before0);
+    await early.close();
+    const api = createClient({ baseURL: origin.url });
     let before = proxy.seen.length;
     await api.get('/env');
     expect(proxy.seen.slice(before)).toEqual([`GET ${origin.url}/env`]);
