@@ -74,15 +74,25 @@ export function decodingTransport(
         throw bodyFailure(error, config);
       });
     }
-    // Both copies keep the caller's config as `response.config`, so nobody sees the switch.
-    const attempt: InternalAxiosRequestConfig =
-      mode === 'decode'
-        ? { ...config, responseType: 'arraybuffer' }
-        : config.maxContentLength === DEFAULT_MAX_CONTENT_LENGTH
-          ? // The default limit protects memory from buffering; a stream buffers nothing.
-            { ...config, maxContentLength: -1 }
-          : config;
-    return Promise.resolve(transport(attempt)).then(
+    let sent: AxiosResponse | Promise<AxiosResponse>;
+    if (mode === 'decode') {
+      // axios's adapter reads responseType synchronously as it starts (before its first await), so
+      // the caller's config is switched for that call only: cheaper than copying its thirty-odd keys
+      // on every request, and `response.config` stays the caller's.
+      const saved = config.responseType;
+      config.responseType = 'arraybuffer';
+      try {
+        sent = transport(config);
+      } finally {
+        config.responseType = saved;
+      }
+    } else {
+      // The default limit protects memory from buffering; a stream buffers nothing.
+      sent = transport(
+        config.maxContentLength === DEFAULT_MAX_CONTENT_LENGTH ? { ...config, maxContentLength: -1 } : config,
+      );
+    }
+    return Promise.resolve(sent).then(
       (response) => {
         response.config = config;
         if (mode === 'decode') response.data = decodeResponseData(response, config, true);
