@@ -79,11 +79,16 @@ it('50 requests/s (sliding window) over 10 s of saturating load: no 1-s window a
 
 it('a token bucket with burstSize 1 spaces requests evenly', async () => {
   const { server, api } = await setup({ strategy: 'token_bucket', maxRequests: 50, timeWindow: 1000, burstSize: 1 });
+  // A first request past the limiter: a cold first request (new connection, code not yet optimised)
+  // would reach the server late and make the spacing look shorter than it is.
+  await api.get('/warm', { rateLimit: false });
+  server.arrivals.splice(0);
   await Promise.all(Array.from({ length: 26 }, () => api.get('/work')));
   const times = server.arrivals;
-  // 26 requests at 50/s take at least 25 intervals of 20 ms (500 ms). Measured at the server, so the
-  // first request's arrival may lag its send by a few tens of ms on a loaded machine.
-  expect((times[25] as number) - (times[0] as number)).toBeGreaterThanOrEqual(460);
+  // At 50/s requests are 20 ms apart. The first one leaves while the other 25 are still being set up
+  // in the same tick, so its arrival lags: measure from the second. 24 intervals are 480 ms; arrival
+  // jitter on a loaded machine takes up to about 30 ms off (an unlimited client takes ~10 ms for all).
+  expect((times[25] as number) - (times[1] as number)).toBeGreaterThanOrEqual(450);
   // 5 per 100 ms, one more at a window's edge, one more for arrival jitter.
   expect(busiestWindow(times, 100)).toBeLessThanOrEqual(7);
 });
