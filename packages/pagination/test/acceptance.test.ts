@@ -12,6 +12,10 @@ const TOTAL = 10_000;
 const PER_PAGE = 100;
 const PAYLOAD = 'x'.repeat(2048);
 
+// Timing figures on a shared 2-core machine: a run during a burst of other load can miss by a few
+// percent. A failure is retried up to twice and each failure is printed; three misses fail the suite.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 let server: TestServer;
 let api: AxleInstance;
 let delayMs = 0;
