@@ -6,6 +6,10 @@ import { Keyv } from 'keyv';
 import { oauth2 } from '../src';
 import { type Provider, startApi, startProvider } from './support';
 
+// Token lifetimes of a few seconds against wall-clock sleeps on a shared 2-core machine: a failure is
+// retried up to twice and each failure is printed; three misses fail the suite.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 jest.setTimeout(30_000);
 
 // Access tokens live 2 s here.
