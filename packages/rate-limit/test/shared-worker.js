@@ -1,26 +1,6 @@
 // A worker process for the distributed test: loads the TypeScript sources through @swc/core,
 // sends its share of requests through a limiter shared in Redis, then reports.
-const path = require('node:path');
-const Module = require('node:module');
-const swc = require('@swc/core');
-
-const packages = path.resolve(__dirname, '..', '..');
-
-// TypeScript files compiled on load (Node's own hook, as Jest's transform does in the tests).
-require.extensions['.ts'] = (module, filename) => {
-  const source = require('node:fs').readFileSync(filename, 'utf8');
-  const { code } = swc.transformSync(source, {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function resolveAxle(request, ...rest) {
-  const match = /^@axle\/([a-z0-9-]+)$/.exec(request);
-  return resolve.call(this, match ? path.join(packages, match[1], 'src', 'index.ts') : request, ...rest);
-};
+require('../../../test-support/load-axle-sources');
 
 const { createClient } = require('@axle/core');
 const { rateLimit } = require('@axle/rate-limit');
