@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 /**
@@ -7,10 +7,11 @@ import type { InternalAxiosRequestConfig } from 'axios';
  */
 export function credentialOf(config: InternalAxiosRequestConfig, headers: Record<string, string>): string {
   const auth = config.auth;
-  const parts = [headers.authorization, headers.cookie, headers['proxy-authorization']];
+  const { authorization = '', cookie = '', 'proxy-authorization': proxy = '' } = headers;
+  if (!auth && authorization === '' && cookie === '' && proxy === '') return '';
+  const parts = [authorization, cookie, proxy];
   if (auth) parts.push(`${auth.username}:${auth.password}`);
-  if (parts.every((part) => part === undefined || part === '')) return '';
-  return parts.map((part) => part ?? '').join('\n');
+  return parts.join('\n');
 }
 
 /**
@@ -23,5 +24,12 @@ export function credentialOf(config: InternalAxiosRequestConfig, headers: Record
  * ```
  */
 export function cacheKey(method: string, url: string, credential: string): string {
-  return createHash('sha256').update(`${method} ${url}\n${credential}`).digest('hex');
+  return sha256Hex(`${method} ${url}\n${credential}`);
 }
+
+// crypto.hash() (Node 20.12+) is a one-shot digest, about half the cost of a Hash object.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+const sha256Hex: (text: string) => string =
+  typeof oneShot === 'function'
+    ? (text) => oneShot('sha256', text)
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');

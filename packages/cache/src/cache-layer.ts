@@ -7,6 +7,7 @@ import {
   isHTTPError,
   redactUrl,
   requestUrl,
+  responseText,
 } from '@axle/core';
 import axios, { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import CachePolicy from 'http-cache-semantics';
@@ -30,6 +31,8 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
 // `only-if-cached`, `stale-if-error`) instead of fetched again in full.
 const KEEP_STALE_MS = 24 * 3600 * 1000;
 const MAX_VARIANTS = 8;
+// The `vary` of a response without `Vary`: one shared object instead of one per stored response.
+const NO_VARY: Readonly<Record<string, string>> = Object.freeze({});
 // The statuses http-cache-semantics stores (RFC 9110's cacheable-by-default ones and redirects).
 const UNDERSTOOD = new Set([200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501]);
 // RFC 9111 3.2: a 304 must not change what describes the stored body (nor the validator it matched).
@@ -388,7 +391,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
   ): Promise<SharedSnapshot> => {
     const { response, error } = outcome;
     const responseHeaders = plainHeaders(response.headers);
-    const raw = rawBody(response.data);
+    const raw = rawBody(response);
     const body = raw === STREAM ? undefined : raw;
     const varyNames = headerList(responseHeaders.vary);
     const vary = varyNames.length > 0 ? pick(lookup.headers, varyNames) : undefined;
@@ -401,12 +404,14 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       error,
     };
     if (raw === STREAM) return snapshot;
-    const policy = policyFor(lookup, response.status, withAgeLines(response, responseHeaders));
+    // One object serves the policy and the stored variant (the policy ignores hop-by-hop fields).
+    const kept = stripHopByHop(responseHeaders, false);
+    const policy = policyFor(lookup, response.status, withAgeLines(response, kept));
     if (policy !== undefined && !varyNames.includes('*')) {
       const variant: CachedVariant = {
         status: response.status,
         statusText: response.statusText,
-        headers: stripHopByHop(responseHeaders, options.shared),
+        headers: options.shared && kept['set-cookie'] !== undefined ? stripHopByHop(kept, true) : kept,
         body:
           lookup.method === 'HEAD'
             ? undefined
@@ -414,7 +419,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
               ? body
               : Buffer.from(body),
         policy,
-        vary: vary ?? {},
+        vary: vary ?? NO_VARY,
       };
       await store(lookup, record, variant, policy);
     }
@@ -477,11 +482,11 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     if (ttl <= 0) return;
     // Only `reload` skipped the lookup; otherwise `record` is what the store held.
     const current = record ?? (lookup.mode === 'reload' ? await guard.get(lookup.key) : undefined);
-    const others = (current?.variants ?? []).filter((v) => !sameVary(v.vary, variant.vary));
+    const others = current === undefined ? [] : current.variants.filter((v) => !sameVary(v.vary, variant.vary));
     const next: CacheRecord = {
       method: lookup.method,
       url: lookup.url,
-      variants: [variant, ...others].slice(0, MAX_VARIANTS),
+      variants: others.length === 0 ? [variant] : [variant, ...others].slice(0, MAX_VARIANTS),
     };
     await guard.set(lookup.key, next, ttl);
   };
@@ -571,7 +576,11 @@ async function call(
   }
 }
 
-function rawBody(data: unknown): string | Uint8Array | undefined | typeof STREAM {
+function rawBody(response: AxiosResponse): string | Uint8Array | undefined | typeof STREAM {
+  // The text the core parsed JSON from: stored as it came, and not serialised again.
+  const text = responseText(response);
+  if (text !== undefined) return text;
+  const data: unknown = response.data;
   if (data === undefined || data === null || data === '') return data === '' ? '' : undefined;
   if (typeof data === 'string' || data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -677,6 +686,7 @@ function staleIfError(variant: CachedVariant): boolean {
  * 5.1), so the policy is shown an invalid value, which `normalised` turns into "stale".
  */
 function withAgeLines(response: AxiosResponse, headers: Record<string, string>): Record<string, string> {
+  if (headers.age === undefined) return headers;
   const raw = (response.request as { res?: { rawHeaders?: unknown } } | undefined)?.res?.rawHeaders;
   if (!Array.isArray(raw)) return headers;
   let lines = 0;

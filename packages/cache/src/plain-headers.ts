@@ -5,17 +5,20 @@
 export function plainHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers === null || typeof headers !== 'object') return out;
-  const source =
-    typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-      ? (headers as { toJSON(): Record<string, unknown> }).toJSON()
-      : (headers as Record<string, unknown>);
-  for (const name in source) {
+  // AxiosHeaders keeps each header as an own property (its methods are on the prototype), so it
+  // is read directly: toJSON() would build an intermediate object on every request.
+  const source = headers as Record<string, unknown>;
+  for (const name of Object.keys(source)) {
     const value = source[name];
-    if (value === undefined || value === null || value === false) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    if (value === undefined || value === null || value === false || typeof value === 'function') continue;
+    const key = lowerCase(name);
+    out[key] = Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? value : String(value);
   }
   return out;
 }
+
+const UPPER = /[A-Z]/;
+const lowerCase = (name: string): string => (UPPER.test(name) ? name.toLowerCase() : name);
 
 /** Header names of a list header (`Vary`, `Connection`), lower-case. */
 export function headerList(value: string | undefined): string[] {

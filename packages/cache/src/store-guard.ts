@@ -37,34 +37,40 @@ export function guardStore(
     );
   };
 
+  // A store that throws instead of rejecting is reported the same way.
+  const settled = <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return operation();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
   const bounded = <T>(operation: () => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the cache store did not answer within ${timeout} ms`)), timeout);
       timer.unref();
     });
-    let work: Promise<T>;
-    try {
-      work = operation();
-    } catch (error) {
-      work = Promise.reject(error);
-    }
-    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+    return Promise.race([settled(operation), limit]).finally(() => clearTimeout(timer));
   };
 
-  // A store that answers in this process (memoryStore) needs no timer around each read.
+  // A store that answers in this process (memoryStore) needs no timer around each read or write.
   const inProcess = store.inProcess === true;
 
   return {
     get(key) {
-      const pending = inProcess ? store.get(key) : bounded(() => store.get(key));
+      const pending = inProcess ? settled(() => store.get(key)) : bounded(() => store.get(key));
       return pending.then(undefined, (error: unknown) => {
         report('get', error);
         return undefined;
       });
     },
     set(key, record, ttl) {
-      return bounded(() => store.set(key, record, ttl)).then(undefined, (error: unknown) => report('set', error));
+      const pending = inProcess
+        ? settled(() => store.set(key, record, ttl))
+        : bounded(() => store.set(key, record, ttl));
+      return pending.then(undefined, (error: unknown) => report('set', error));
     },
     delete(key, rethrow = false) {
       return bounded(() => store.delete(key)).then(undefined, (error: unknown) => {

@@ -600,6 +600,20 @@ describe('response types', () => {
     expect([hit.data, hit.cached]).toEqual(['hey', true]);
   });
 
+  it('stores a JSON body as the server sent it, not as JSON.stringify would write it again', async () => {
+    const p = path('json-text');
+    const body = '{ "price": 10.50, "tags": ["a"] }';
+    origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60', 'content-type': 'application/json' }, body }));
+    const { api } = client();
+    const first = await api.get(p);
+    const text = await api.get<string>(p, { responseType: 'text' });
+    const parsed = await api.get(p);
+    expect(first.data).toEqual({ price: 10.5, tags: ['a'] });
+    expect([text.data, text.cached]).toEqual([body, true]);
+    expect([parsed.data, parsed.cached]).toEqual([{ price: 10.5, tags: ['a'] }, true]);
+    expect(origin.hits(p)).toBe(1);
+  });
+
   it('does not cache streams by default', async () => {
     const p = path('stream-off');
     origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' }, body: 'x' }));

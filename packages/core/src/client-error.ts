@@ -192,15 +192,34 @@ export function requestUrl(config: InternalAxiosRequestConfig): string | undefin
   // Without params the join is simple; axios.getUri merges the whole config with axios's defaults
   // (about 10 µs), which matters on paths that fail fast, such as an open breaker.
   if (config.params === undefined || config.params === null) {
-    const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
-    if (!config.baseURL || (absolute && config.allowAbsoluteUrls !== false)) return url;
-    return url ? `${config.baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : config.baseURL;
+    const base = config.baseURL;
+    if (!base || (config.allowAbsoluteUrls !== false && isAbsoluteUrl(url))) return url;
+    return url ? joinUrl(base, url) : base;
   }
   try {
     return axios.getUri(config);
   } catch {
     return url;
   }
+}
+
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/** As axios's isAbsoluteURL; a path that starts with one `/` (the common case) needs no regex. */
+function isAbsoluteUrl(url: string): boolean {
+  const first = url.charCodeAt(0);
+  if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return false;
+  return ABSOLUTE_URL.test(url);
+}
+
+/** As axios's combineURLs: one `/` between base and path, whatever either side had. */
+function joinUrl(base: string, url: string): string {
+  let end = base.length;
+  // axios drops one trailing `/` or `//` of the base, and every leading `/` of the path.
+  if (base.charCodeAt(end - 1) === 47) end -= base.charCodeAt(end - 2) === 47 ? 2 : 1;
+  let start = 0;
+  while (url.charCodeAt(start) === 47) start += 1;
+  return `${end === base.length ? base : base.slice(0, end)}/${start === 0 ? url : url.slice(start)}`;
 }
 
 /** The `redact` rules a config carries (axios's array of names, or axle's names and RegExps). */

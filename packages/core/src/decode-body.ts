@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import axios, { type AxiosAdapter, AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { charsetOf, decodeText } from './charset';
 import { ClientError } from './client-error';
+import { keepResponseText } from './response-text';
 import { ResponseTooLargeError } from './response-too-large-error';
 import { timeoutBehind } from './socket-timeouts';
 import { toClientError } from './to-client-error';
@@ -133,6 +134,7 @@ export function decodeResponseData(
   const text = decodeText(data, charsetOf(type) ?? fallback);
   // A regex, not trim(): it stops at the first character of a JSON body instead of copying it.
   if (!isJsonContentType(type) || BLANK.test(text)) return text;
+  keepResponseText(response, text);
   try {
     const reviver = config.parseReviver as Parameters<typeof JSON.parse>[1] | undefined;
     return reviver === undefined ? JSON.parse(text) : JSON.parse(text, reviver);

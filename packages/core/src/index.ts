@@ -112,6 +112,7 @@ export {
 export type { RedirectHop } from './redirects';
 export type { RequestIdOption } from './request-id';
 export { REQUEST_ID_HEADER, ulid } from './request-id';
+export { responseText } from './response-text';
 export type { ResponseTooLargeErrorOptions } from './response-too-large-error';
 export { isResponseTooLargeError, ResponseTooLargeError } from './response-too-large-error';
 export { RetryBudget } from './retry-budget';

@@ -11,6 +11,7 @@ import {
   isValidationError,
   NotFoundError,
   ResponseTooLargeError,
+  responseText,
   TruncatedResponseError,
   ValidationError,
 } from '@axle/core';
@@ -149,6 +150,19 @@ describe('JSON by Content-Type', () => {
     });
     expect(raw.data).toBe('raw:not json');
     expect(raw.config.responseType).toBeUndefined();
+  });
+
+  it('responseText() gives the JSON text as it came, invisible to JSON and spreads', async () => {
+    const body = '{ "n": 1.50, "n": 2 }';
+    const response = await typed('application/json; charset=utf-8', body);
+    expect(response.data).toEqual({ n: 2 });
+    expect(responseText(response)).toBe(body);
+    expect(Object.keys(response)).not.toContain('axle.responseText');
+    expect(JSON.stringify({ ...response, config: undefined, request: undefined })).not.toContain('1.50');
+    // Bodies axle did not parse are in data already, or were axios's to decode.
+    expect(responseText(await typed('text/html', '<p>hi</p>'))).toBeUndefined();
+    const text = await api.get('/typed', { params: { type: 'application/json', body }, responseType: 'text' });
+    expect(responseText(text)).toBeUndefined();
   });
 
   it('the caller’s config is what the response shows', async () => {
