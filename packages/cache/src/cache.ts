@@ -1,7 +1,6 @@
-import { type AxleEvents, type AxlePlugin, definePlugin, type PluginContext } from '@axle/core';
+import { type AxleEvents, type AxlePlugin, definePlugin, invalidOption, type PluginContext } from '@axle/core';
 import { cacheKey } from './cache-key';
 import { type CacheCounters, createCacheLayer } from './cache-layer';
-import { invalid } from './check-options';
 import { type CacheOptions, type ResolvedCacheOptions, resolveCacheOptions } from './options';
 import { guardStore } from './store-guard';
 import { compilePattern, type UrlPattern } from './url-pattern';
@@ -124,7 +123,7 @@ export function cache(options?: CacheOptions): CachePlugin {
   };
 
   const absolute = (url: string): string => {
-    if (typeof url !== 'string' || url === '') throw invalid('cache.invalidate(url)', 'a URL or a path', url);
+    if (typeof url !== 'string' || url === '') throw invalidOption('cache.invalidate(url)', 'a URL or a path', url);
     const base = installed?.baseURL;
     if (/^[a-z][a-z\d+\-.]*:\/\//i.test(url) || !base) return url;
     return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
@@ -178,7 +177,7 @@ export function cache(options?: CacheOptions): CachePlugin {
         !(pattern instanceof RegExp) &&
         (typeof pattern !== 'string' || pattern === '')
       ) {
-        throw invalid('cache.invalidatePattern(pattern)', 'a glob, a RegExp or a function of the URL', pattern);
+        throw invalidOption('cache.invalidatePattern(pattern)', 'a glob, a RegExp or a function of the URL', pattern);
       }
       const test = compilePattern(pattern);
       const doomed: string[] = [];

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkOptionKeys, invalidOption } from '@axle/core';
 import type { CacheStore } from './cache-store';
-import { checkOptions, invalid } from './check-options';
 import { decodeRecord, encodeRecord } from './record-codec';
 
 /**
@@ -39,11 +39,11 @@ const KEY = /^[0-9a-f]{64}$/;
  * ```
  */
 export function diskStore(dir: string, options: DiskStoreOptions = {}): CacheStore {
-  if (typeof dir !== 'string' || dir === '') throw invalid('diskStore(dir)', 'a directory path', dir);
-  checkOptions('diskStore', options, ['maxSizeMb']);
+  if (typeof dir !== 'string' || dir === '') throw invalidOption('diskStore(dir)', 'a directory path', dir);
+  checkOptionKeys(options, ['maxSizeMb'], 'diskStore');
   const maxSizeMb = options.maxSizeMb ?? 100;
   if (typeof maxSizeMb !== 'number' || !(maxSizeMb > 0) || !Number.isFinite(maxSizeMb)) {
-    throw invalid('diskStore.maxSizeMb', 'a number of megabytes above 0', maxSizeMb);
+    throw invalidOption('diskStore.maxSizeMb', 'a number of megabytes above 0', maxSizeMb);
   }
   const maxBytes = maxSizeMb * 1024 * 1024;
   // Oldest written first (Map insertion order), loaded from the directory on first use.

@@ -1,5 +1,6 @@
+import { checkOptionKeys } from '@axle/core';
 import type { CacheRecord, CacheStore } from './cache-store';
-import { checkOptions, positiveInteger } from './check-options';
+import { positiveInteger } from './check-options';
 
 /**
  * Options of `memoryStore()`.
@@ -34,7 +35,7 @@ interface Slot {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
-  checkOptions('memoryStore', options, ['maxEntries', 'maxBytes']);
+  checkOptionKeys(options, ['maxEntries', 'maxBytes'], 'memoryStore');
   const maxEntries = positiveInteger('memoryStore.maxEntries', options.maxEntries, 1000);
   const maxBytes = positiveInteger('memoryStore.maxBytes', options.maxBytes, 50 * 1024 * 1024);
   const slots = new Map<string, Slot>();

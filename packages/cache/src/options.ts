@@ -1,7 +1,7 @@
-import { ConfigurationError, isLogger, type Logger } from '@axle/core';
+import { ConfigurationError, checkOptionKeys, describeValue, invalidOption, isLogger, type Logger } from '@axle/core';
 import type { Keyv } from 'keyv';
 import type { CacheStore } from './cache-store';
-import { checkOptions, describe, duration, invalid, positiveInteger } from './check-options';
+import { duration, positiveInteger } from './check-options';
 import { keyvStore } from './keyv-store';
 import { memoryStore } from './memory-store';
 import { compilePattern, type UrlPattern } from './url-pattern';
@@ -148,45 +148,47 @@ const KNOWN: readonly (keyof CacheOptions)[] = [
  * ```
  */
 export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOptions {
-  checkOptions('cache', options, KNOWN);
+  checkOptionKeys(options, KNOWN, 'cache');
   const o = options;
   const flag = (name: 'shared' | 'coalesce', fallback: boolean): boolean => {
     const value = o[name];
     if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') throw invalid(`cache.${name}`, 'true or false', value);
+    if (typeof value !== 'boolean') throw invalidOption(`cache.${name}`, 'true or false', value);
     return value;
   };
   const defaultTtl = o.defaultTtl === undefined ? undefined : duration('cache.defaultTtl', o.defaultTtl, 0);
-  if (o.rules !== undefined && !Array.isArray(o.rules)) throw invalid('cache.rules', 'an array of rules', o.rules);
+  if (o.rules !== undefined && !Array.isArray(o.rules))
+    throw invalidOption('cache.rules', 'an array of rules', o.rules);
   const rules = (o.rules ?? []).map((rule: CacheRule, i): ResolvedCacheRule => {
     const where = `cache.rules[${i}]`;
-    checkOptions(where, rule, ['match', 'ttl', 'override']);
+    checkOptionKeys(rule, ['match', 'ttl', 'override'], where);
     const match: unknown = rule.match;
     if (!(typeof match === 'string' && match !== '') && !(match instanceof RegExp) && typeof match !== 'function') {
-      throw invalid(`${where}.match`, "a path glob ('/users/*'), a URL glob, a RegExp or a function", match);
+      throw invalidOption(`${where}.match`, "a path glob ('/users/*'), a URL glob, a RegExp or a function", match);
     }
-    if (rule.ttl === undefined) throw invalid(`${where}.ttl`, 'a number of milliseconds (0: never cache)', undefined);
+    if (rule.ttl === undefined)
+      throw invalidOption(`${where}.ttl`, 'a number of milliseconds (0: never cache)', undefined);
     const ttl = duration(`${where}.ttl`, rule.ttl, 0);
     if (rule.override !== undefined && typeof rule.override !== 'boolean') {
-      throw invalid(`${where}.override`, 'true or false', rule.override);
+      throw invalidOption(`${where}.override`, 'true or false', rule.override);
     }
     return { test: compilePattern(rule.match), ttl, override: rule.override === true };
   });
   const methods = o.methods ?? DEFAULT_CACHE_OPTIONS.methods;
   if (!Array.isArray(methods) || methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
-    throw invalid('cache.methods', "a list of 'GET' and 'HEAD'", methods);
+    throw invalidOption('cache.methods', "a list of 'GET' and 'HEAD'", methods);
   }
   const statuses = o.cacheableStatusCodes ?? DEFAULT_CACHE_OPTIONS.cacheableStatusCodes;
   if (!Array.isArray(statuses) || statuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
-    throw invalid('cache.cacheableStatusCodes', 'a list of HTTP statuses (100 to 599)', statuses);
+    throw invalidOption('cache.cacheableStatusCodes', 'a list of HTTP statuses (100 to 599)', statuses);
   }
   let cacheStreams: { maxBytes: number } | undefined;
   if (o.cacheStreams !== undefined) {
-    checkOptions('cache.cacheStreams', o.cacheStreams, ['maxBytes']);
+    checkOptionKeys(o.cacheStreams, ['maxBytes'], 'cache.cacheStreams');
     cacheStreams = { maxBytes: positiveInteger('cache.cacheStreams.maxBytes', o.cacheStreams.maxBytes, 1024 * 1024) };
   }
   if (o.logger !== undefined && !isLogger(o.logger)) {
-    throw invalid('cache.logger', 'an object with debug, info, warn and error methods', o.logger);
+    throw invalidOption('cache.logger', 'an object with debug, info, warn and error methods', o.logger);
   }
   return {
     store: resolveStore(o.store),
@@ -205,7 +207,11 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
 function resolveStore(store: unknown): CacheStore {
   if (store === undefined) return memoryStore();
   if (store === null || typeof store !== 'object') {
-    throw invalid('cache.store', 'a store (memoryStore(), diskStore(dir), redisStore(url)) or a Keyv instance', store);
+    throw invalidOption(
+      'cache.store',
+      'a store (memoryStore(), diskStore(dir), redisStore(url)) or a Keyv instance',
+      store,
+    );
   }
   const s = store as Record<string, unknown>;
   const has = (name: string) => typeof s[name] === 'function';
@@ -215,7 +221,7 @@ function resolveStore(store: unknown): CacheStore {
     if (has('on') && 'opts' in s) return keyvStore(store as Keyv);
   }
   throw new ConfigurationError(
-    `cache.store must be a CacheStore (get, set, delete, keys, clear) or a Keyv instance; got ${describe(store)}`,
+    `cache.store must be a CacheStore (get, set, delete, keys, clear) or a Keyv instance; got ${describeValue(store)}`,
     { option: 'cache.store' },
   );
 }

@@ -1,7 +1,8 @@
+import { checkOptionKeys, invalidOption } from '@axle/core';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { CacheStore } from './cache-store';
-import { checkOptions, duration, invalid } from './check-options';
+import { duration } from './check-options';
 import { keyvStore } from './keyv-store';
 
 /**
@@ -36,12 +37,12 @@ export interface RedisStoreOptions {
  */
 export function redisStore(url: string, options: RedisStoreOptions = {}): CacheStore {
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
-    throw invalid('redisStore(url)', 'a redis:// or rediss:// URL', url);
+    throw invalidOption('redisStore(url)', 'a redis:// or rediss:// URL', url);
   }
-  checkOptions('redisStore', options, ['namespace', 'connectionTimeout']);
+  checkOptionKeys(options, ['namespace', 'connectionTimeout'], 'redisStore');
   const namespace = options.namespace ?? 'axle-cache';
   if (typeof namespace !== 'string' || namespace === '') {
-    throw invalid('redisStore.namespace', 'a non-empty string', namespace);
+    throw invalidOption('redisStore.namespace', 'a non-empty string', namespace);
   }
   const connectionTimeout = duration('redisStore.connectionTimeout', options.connectionTimeout, 1000);
   let inner: CacheStore | undefined;

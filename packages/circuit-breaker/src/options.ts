@@ -1,4 +1,4 @@
-import { type CircuitBreakerOpenError, ConfigurationError, suggestOption } from '@axle/core';
+import { type CircuitBreakerOpenError, ConfigurationError, checkOptionKeys, invalidOption } from '@axle/core';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { isErrorClass } from './classify-outcome';
 
@@ -178,21 +178,7 @@ const ALIASES = new Map<string, string>([
  */
 export function resolveCircuitBreakerOptions(options?: CircuitBreakerOptions): ResolvedCircuitBreakerOptions {
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigurationError(`circuitBreaker options must be an object; got ${describe(options)}`, {
-      option: 'circuitBreaker',
-    });
-  }
-  for (const key of Object.keys(options)) {
-    if ((KNOWN_KEYS as readonly string[]).includes(key)) continue;
-    const known = suggestOption(key, KNOWN_KEYS, ALIASES);
-    throw new ConfigurationError(
-      known
-        ? `Unknown circuitBreaker option "${key}": did you mean "${known}"?`
-        : `Unknown circuitBreaker option "${key}"; valid options are ${KNOWN_KEYS.join(', ')}`,
-      { option: `circuitBreaker.${key}` },
-    );
-  }
+  checkOptionKeys(options, KNOWN_KEYS, 'circuitBreaker', ALIASES);
   const o = options;
   const d = DEFAULT_CIRCUIT_BREAKER_OPTIONS;
 
@@ -297,19 +283,9 @@ function positiveInteger<F extends number | undefined>(
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`circuitBreaker.${option} must be ${expected}; got ${describe(got)}`, {
-    option: `circuitBreaker.${option}`,
-  });
+  throw invalidOption(`circuitBreaker.${option}`, expected, got);
 }
 
 function misplaced(option: string, why: string): never {
   throw new ConfigurationError(`circuitBreaker.${option} ${why}`, { option: `circuitBreaker.${option}` });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -1,6 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 
 /**
  * Basic authentication, as axios spells it: sent as `Authorization: Basic base64(user:pass)`.
@@ -124,7 +124,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
   const v = value as Record<string, unknown>;
   if (v.type === undefined && typeof v.apply === 'function') {
     if (v.refresh !== undefined && typeof v.refresh !== 'function') {
-      throw new ConfigurationError(`Invalid ${option}.refresh: expected a function; got ${describe(v.refresh)}`, {
+      throw new ConfigurationError(`Invalid ${option}.refresh: expected a function; got ${describeValue(v.refresh)}`, {
         option: `${option}.refresh`,
       });
     }
@@ -143,7 +143,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
   if (v.type === 'bearer') {
     if (!(typeof v.token === 'string' && v.token !== '') && typeof v.token !== 'function') {
       throw new ConfigurationError(
-        `Invalid ${option}.token: expected a non-empty string or a function returning one; got ${typeof v.token === 'string' ? 'an empty string' : describe(v.token)}`,
+        `Invalid ${option}.token: expected a non-empty string or a function returning one; got ${typeof v.token === 'string' ? 'an empty string' : describeValue(v.token)}`,
         { option: `${option}.token` },
       );
     }
@@ -157,7 +157,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
   if (v.type === 'apiKey') {
     if (typeof v.name !== 'string' || !API_KEY_NAME.test(v.name)) {
       throw new ConfigurationError(
-        `Invalid ${option}.name: expected a header or query parameter name; got ${describe(v.name)}`,
+        `Invalid ${option}.name: expected a header or query parameter name; got ${describeValue(v.name)}`,
         { option: `${option}.name` },
       );
     }
@@ -169,7 +169,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
     }
     const where = v.in ?? 'header';
     if (where !== 'header' && where !== 'query') {
-      throw new ConfigurationError(`Invalid ${option}.in: expected "header" or "query"; got ${describe(where)}`, {
+      throw new ConfigurationError(`Invalid ${option}.in: expected "header" or "query"; got ${describeValue(where)}`, {
         option: `${option}.in`,
       });
     }
@@ -177,7 +177,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
   }
   if (v.type !== undefined) {
     throw new ConfigurationError(
-      `Invalid ${option}.type: expected "bearer" or "apiKey" (or { username, password } for Basic); got ${describe(v.type)}`,
+      `Invalid ${option}.type: expected "bearer" or "apiKey" (or { username, password } for Basic); got ${describeValue(v.type)}`,
       { option: `${option}.type` },
     );
   }
@@ -186,7 +186,7 @@ export function resolveAuth(value: unknown, option: string, allowFalse: boolean)
 
 function fail(option: string, value: unknown, allowFalse: boolean): never {
   throw new ConfigurationError(
-    `Invalid ${option}: expected { username, password }, { type: 'bearer', token }, { type: 'apiKey', name, value }, a function or { apply }${allowFalse ? ', or false' : ''}; got ${typeof value === 'string' ? 'a string' : describe(value)}`,
+    `Invalid ${option}: expected { username, password }, { type: 'bearer', token }, { type: 'apiKey', name, value }, a function or { apply }${allowFalse ? ', or false' : ''}; got ${typeof value === 'string' ? 'a string' : describeValue(value)}`,
     { option },
   );
 }

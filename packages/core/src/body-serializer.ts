@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { InternalAxiosRequestConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
 import { isAsyncIterable, isNodeStream, isWebStream, type MultipartFields, multipartBody } from './multipart-body';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { isSchema, validateRequestBody } from './schema-validation';
 
 /**
@@ -176,5 +176,5 @@ export function checkPayloadOptions(config: Record<string, unknown>, prefix: str
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describe(got)}`, { option });
+  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describeValue(got)}`, { option });
 }

@@ -4,7 +4,7 @@ import { resolveAuth } from './auth-options';
 import { ConfigurationError } from './configuration-error';
 import { type CookiesOption, resolveCookieJar } from './cookie-jar';
 import { resolveTrustedOrigins } from './credential-scope';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { type PoolOptions, type ResolvedPool, resolvePoolOptions } from './pool-options';
 import { type ProxyOption, resolveProxyOption } from './proxy-options';
 import { type ResolvedTls, resolveTlsOptions, type TlsOptions } from './tls-options';
@@ -93,7 +93,7 @@ export function splitConnectionOptions<C extends object>(
   const connection = resolveConnection({ auth, trustedOrigins, tls, proxy, pool, http2, cookies });
   const out = rest as Record<string, unknown>;
   if (out.httpVersion !== undefined && out.httpVersion !== 1 && out.httpVersion !== 2) {
-    throw new ConfigurationError(`Invalid httpVersion: expected 1 or 2; got ${describe(out.httpVersion)}`, {
+    throw new ConfigurationError(`Invalid httpVersion: expected 1 or 2; got ${describeValue(out.httpVersion)}`, {
       option: 'httpVersion',
     });
   }
@@ -122,7 +122,7 @@ export function splitConnectionOptions<C extends object>(
 
 function resolveConnection(values: Partial<Record<keyof ConnectionOptions, unknown>>): ResolvedConnection {
   if (values.http2 !== undefined && typeof values.http2 !== 'boolean') {
-    throw new ConfigurationError(`Invalid http2: expected true or false; got ${describe(values.http2)}`, {
+    throw new ConfigurationError(`Invalid http2: expected true or false; got ${describeValue(values.http2)}`, {
       option: 'http2',
     });
   }

@@ -1,7 +1,7 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 
 /**
  * The `cookies` option: `true` for a new in-memory jar per client, or a tough-cookie `CookieJar`
@@ -29,7 +29,7 @@ export function resolveCookieJar(value: unknown): CookieJar | undefined {
   if (value === true) return new CookieJar();
   if (value instanceof CookieJar || isJarLike(value)) return value as CookieJar;
   throw new ConfigurationError(
-    `Invalid cookies: expected true, false or a tough-cookie CookieJar; got ${describe(value)}`,
+    `Invalid cookies: expected true, false or a tough-cookie CookieJar; got ${describeValue(value)}`,
     {
       option: 'cookies',
     },

@@ -1,5 +1,5 @@
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 
 /**
  * The origin (`scheme://host:port`) of an absolute URL, or `undefined` when `url` is not one.
@@ -76,7 +76,7 @@ export function resolveTrustedOrigins(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     throw new ConfigurationError(
-      `Invalid trustedOrigins: expected an array of origins such as "https://files.example.com"; got ${describe(value)}`,
+      `Invalid trustedOrigins: expected an array of origins such as "https://files.example.com"; got ${describeValue(value)}`,
       { option: 'trustedOrigins' },
     );
   }
@@ -84,7 +84,7 @@ export function resolveTrustedOrigins(value: unknown): string[] {
     const origin = typeof item === 'string' ? originOf(item) : undefined;
     if (origin === undefined || !/^https?:$/.test(new URL(origin).protocol)) {
       throw new ConfigurationError(
-        `Invalid trustedOrigins[${index}]: expected an http:// or https:// origin; got ${describe(item)}`,
+        `Invalid trustedOrigins[${index}]: expected an http:// or https:// origin; got ${describeValue(item)}`,
         { option: `trustedOrigins[${index}]` },
       );
     }

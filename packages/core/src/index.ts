@@ -83,6 +83,7 @@ export { loggingMiddleware } from './logging-middleware';
 export type { MetricsCollector, RequestMetric } from './metrics-middleware';
 export { metricsMiddleware } from './metrics-middleware';
 export type { MultipartFields, MultipartFile, MultipartValue } from './multipart-body';
+export { checkOptionKeys, describeValue, invalidOption } from './option-checks';
 export { parseRetryAfter } from './parse-retry-after';
 export type { PayloadOptions } from './payload-augment';
 export type {

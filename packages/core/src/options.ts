@@ -5,7 +5,8 @@ import { checkPayloadOptions } from './body-serializer';
 import { ConfigurationError } from './configuration-error';
 import { CONNECTION_KEYS } from './connection-options';
 import { isLogger } from './logger';
-import { type AxlePlugin, assertPlugin, describe } from './plugin';
+import { describeValue } from './option-checks';
+import { type AxlePlugin, assertPlugin } from './plugin';
 import { resolveRequestId } from './request-id';
 import type { ObserverOptions } from './request-observer';
 import { type ResolvedRetryOptions, resolveRetryOptions } from './retry-options';
@@ -109,7 +110,7 @@ const KNOWN_KEYS = [
 export function resolveClientOptions(config: AxleConfig | undefined): ResolvedClientOptions {
   if (config === undefined) config = {};
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new ConfigurationError(`createClient options must be an object; got ${describe(config)}`, {
+    throw new ConfigurationError(`createClient options must be an object; got ${describeValue(config)}`, {
       option: 'options',
     });
   }
@@ -149,7 +150,7 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
   }
 
   if (!Array.isArray(plugins)) {
-    throw new ConfigurationError(`plugins must be an array of plugin handles; got ${describe(plugins)}`, {
+    throw new ConfigurationError(`plugins must be an array of plugin handles; got ${describeValue(plugins)}`, {
       option: 'plugins',
     });
   }
@@ -167,7 +168,7 @@ export function resolveClientOptions(config: AxleConfig | undefined): ResolvedCl
 
   if (hooks === null || typeof hooks !== 'object' || Array.isArray(hooks)) {
     throw new ConfigurationError(
-      `hooks must be an object { request?: [...], response?: [...] }; got ${describe(hooks)}`,
+      `hooks must be an object { request?: [...], response?: [...] }; got ${describeValue(hooks)}`,
       {
         option: 'hooks',
       },
@@ -316,5 +317,5 @@ function isNumber(value: unknown): value is number {
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describe(got)}`, { option });
+  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describeValue(got)}`, { option });
 }

@@ -2,6 +2,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { AxleInstance } from './axle-instance';
 import { ConfigurationError } from './configuration-error';
 import type { AxleEvents } from './events';
+import { describeValue } from './option-checks';
 
 /**
  * Where a plugin sits in the pipeline. The core orders plugins by role, never by the order they
@@ -121,19 +122,19 @@ export function definePlugin<P extends AxlePlugin>(plugin: P): P {
 export function assertPlugin(value: unknown, where: string): asserts value is AxlePlugin {
   if (value === null || typeof value !== 'object') {
     throw new ConfigurationError(
-      `${where} must be a plugin object ({ name, role, install }), as plugin factories return it; got ${describe(value)}`,
+      `${where} must be a plugin object ({ name, role, install }), as plugin factories return it; got ${describeValue(value)}`,
       { option: where },
     );
   }
   const plugin = value as Partial<AxlePlugin>;
   if (typeof plugin.name !== 'string' || plugin.name === '') {
-    throw new ConfigurationError(`${where}.name must be a non-empty string; got ${describe(plugin.name)}`, {
+    throw new ConfigurationError(`${where}.name must be a non-empty string; got ${describeValue(plugin.name)}`, {
       option: `${where}.name`,
     });
   }
   if (!PLUGIN_ROLES.includes(plugin.role as PluginRole)) {
     throw new ConfigurationError(
-      `${where}.role of plugin "${plugin.name}" must be one of ${PLUGIN_ROLES.map((r) => `"${r}"`).join(', ')}; got ${describe(plugin.role)}`,
+      `${where}.role of plugin "${plugin.name}" must be one of ${PLUGIN_ROLES.map((r) => `"${r}"`).join(', ')}; got ${describeValue(plugin.role)}`,
       { option: `${where}.role` },
     );
   }
@@ -147,13 +148,4 @@ export function assertPlugin(value: unknown, where: string): asserts value is Ax
       option: `${where}.key`,
     });
   }
-}
-
-/** A short description of a value for error messages: short strings are quoted, objects are not shown. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { suggestOption } from './suggest-option';
 
 const POOL_KEYS = ['maxSockets', 'maxFreeSockets', 'keepAliveTimeout'];
@@ -61,7 +61,7 @@ export function resolvePoolOptions(value: unknown): ResolvedPool {
   if (value === undefined) return DEFAULT_POOL;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigurationError(
-      `Invalid pool: expected an object { maxSockets, maxFreeSockets, keepAliveTimeout }; got ${describe(value)}`,
+      `Invalid pool: expected an object { maxSockets, maxFreeSockets, keepAliveTimeout }; got ${describeValue(value)}`,
       { option: 'pool' },
     );
   }
@@ -80,7 +80,7 @@ export function resolvePoolOptions(value: unknown): ResolvedPool {
     if (item === undefined) return fallback;
     if (item === Number.POSITIVE_INFINITY || (Number.isInteger(item) && (item as number) >= min)) return item as number;
     throw new ConfigurationError(
-      `Invalid pool.${key}: expected a whole number, ${min} or more; got ${describe(item)}`,
+      `Invalid pool.${key}: expected a whole number, ${min} or more; got ${describeValue(item)}`,
       {
         option: `pool.${key}`,
       },

@@ -1,6 +1,6 @@
 import type { AxiosProxyConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { redactUrl } from './redact';
 
 /**
@@ -56,7 +56,7 @@ export function resolveProxyOption(value: unknown, option: string): string | fal
     url = `${scheme}://${userinfo}${host}:${v.port}`;
   } else {
     throw new ConfigurationError(
-      `Invalid ${option}: expected a URL string such as "http://proxy:3128", axios's { host, port } object, or false; got ${describe(value)}`,
+      `Invalid ${option}: expected a URL string such as "http://proxy:3128", axios's { host, port } object, or false; got ${describeValue(value)}`,
       { option },
     );
   }

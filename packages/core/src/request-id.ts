@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 
 /**
  * The `requestId` option: `true` or `'uuid'` (a random UUID v4), `'ulid'` (a ULID, sortable by
@@ -65,7 +65,7 @@ export function resolveRequestId(value: unknown): (() => string) | undefined {
   if (value === 'ulid') return () => ulid();
   if (typeof value === 'function') return value as () => string;
   throw new ConfigurationError(
-    `Invalid requestId: expected true, 'uuid', 'ulid', false or a function () => string; got ${describe(value)}`,
+    `Invalid requestId: expected true, 'uuid', 'ulid', false or a function () => string; got ${describeValue(value)}`,
     { option: 'requestId' },
   );
 }

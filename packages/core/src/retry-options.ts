@@ -1,7 +1,7 @@
 import type { AxiosError, InternalAxiosRequestConfig } from 'axios';
 import { ConfigurationError } from './configuration-error';
 import type { RequestDescription } from './event-payload';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { suggestOption } from './suggest-option';
 
 /** What `onRetry`, the `retry` event and a custom `delay` are told about a retry. */
@@ -141,7 +141,7 @@ export function resolveRetryOptions(
   if (typeof value === 'number') value = { retries: value };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigurationError(
-      `Invalid ${option}: expected false, a number of retries, or an object { retries, statuses, methods, ... }; got ${describe(value)}`,
+      `Invalid ${option}: expected false, a number of retries, or an object { retries, statuses, methods, ... }; got ${describeValue(value)}`,
       { option },
     );
   }
@@ -237,7 +237,7 @@ function resolveBudget(value: unknown, option: string): Required<RetryBudgetOpti
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describe(got)}`, { option });
+  throw new ConfigurationError(`Invalid ${option}: expected ${expected}; got ${describeValue(got)}`, { option });
 }
 
 /** The reason a failure is retried: the status, or the error code. */

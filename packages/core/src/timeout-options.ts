@@ -1,5 +1,5 @@
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { suggestOption } from './suggest-option';
 
 /**
@@ -71,7 +71,7 @@ export function resolveTimeouts(
     if (ms === undefined) continue;
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new ConfigurationError(
-        `Invalid ${option}.${key}: expected milliseconds, 0 or more (0 turns it off); got ${describe(ms)}`,
+        `Invalid ${option}.${key}: expected milliseconds, 0 or more (0 turns it off); got ${describeValue(ms)}`,
         {
           option: `${option}.${key}`,
         },

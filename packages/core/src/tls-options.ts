@@ -1,6 +1,6 @@
 import type { SecureVersion } from 'node:tls';
 import { ConfigurationError } from './configuration-error';
-import { describe } from './plugin';
+import { describeValue } from './option-checks';
 import { suggestOption } from './suggest-option';
 
 /**
@@ -71,7 +71,7 @@ export function resolveTlsOptions(value: unknown): ResolvedTls | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigurationError(
-      `Invalid tls: expected an object { ca, cert, key, pfx, passphrase, minVersion, rejectUnauthorized }; got ${describe(value)}`,
+      `Invalid tls: expected an object { ca, cert, key, pfx, passphrase, minVersion, rejectUnauthorized }; got ${describeValue(value)}`,
       { option: 'tls' },
     );
   }
@@ -106,7 +106,7 @@ export function resolveTlsOptions(value: unknown): ResolvedTls | undefined {
     if (v[key] === undefined) continue;
     if (!VERSIONS.includes(v[key] as SecureVersion)) {
       throw new ConfigurationError(
-        `Invalid tls.${key}: expected one of ${VERSIONS.map((x) => `"${x}"`).join(', ')}; got ${describe(v[key])}`,
+        `Invalid tls.${key}: expected one of ${VERSIONS.map((x) => `"${x}"`).join(', ')}; got ${describeValue(v[key])}`,
         { option: `tls.${key}` },
       );
     }
@@ -114,7 +114,7 @@ export function resolveTlsOptions(value: unknown): ResolvedTls | undefined {
   }
   if (v.servername !== undefined) {
     if (typeof v.servername !== 'string' || v.servername === '') {
-      throw new ConfigurationError(`Invalid tls.servername: expected a host name; got ${describe(v.servername)}`, {
+      throw new ConfigurationError(`Invalid tls.servername: expected a host name; got ${describeValue(v.servername)}`, {
         option: 'tls.servername',
       });
     }
@@ -122,7 +122,7 @@ export function resolveTlsOptions(value: unknown): ResolvedTls | undefined {
   }
   if (v.rejectUnauthorized !== undefined && typeof v.rejectUnauthorized !== 'boolean') {
     throw new ConfigurationError(
-      `Invalid tls.rejectUnauthorized: expected true or false; got ${describe(v.rejectUnauthorized)}`,
+      `Invalid tls.rejectUnauthorized: expected true or false; got ${describeValue(v.rejectUnauthorized)}`,
       { option: 'tls.rejectUnauthorized' },
     );
   }

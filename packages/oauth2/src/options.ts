@@ -1,4 +1,4 @@
-import { ConfigurationError, suggestOption } from '@axle/core';
+import { ConfigurationError, checkOptionKeys, invalidOption } from '@axle/core';
 import type { TokenStore } from './token-store';
 
 /**
@@ -278,19 +278,7 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
  * ```
  */
 export function resolveOAuth2Options(options: OAuth2Options): ResolvedOAuth2Options {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigurationError('oauth2 options must be an object', { option: 'oauth2' });
-  }
-  for (const key of Object.keys(options)) {
-    if ((KNOWN_KEYS as readonly string[]).includes(key)) continue;
-    const known = suggestOption(key, KNOWN_KEYS, ALIASES);
-    throw new ConfigurationError(
-      known
-        ? `Unknown oauth2 option "${key}": did you mean "${known}"?`
-        : `Unknown oauth2 option "${key}"; valid options are ${KNOWN_KEYS.join(', ')}`,
-      { option: `oauth2.${key}` },
-    );
-  }
+  checkOptionKeys(options, KNOWN_KEYS, 'oauth2', ALIASES);
   const o = options;
   const d = DEFAULT_OAUTH2_OPTIONS;
   if (!FLOWS.includes(o.flow)) fail('flow', `one of ${FLOWS.map((f) => `'${f}'`).join(', ')}`, o.flow);
@@ -448,20 +436,9 @@ function duration<K extends keyof OAuth2Options>(o: OAuth2Options, key: K, fallb
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`oauth2.${option} must be ${expected}; got ${describeValue(option, got)}`, {
-    option: `oauth2.${option}`,
-  });
+  throw invalidOption(`oauth2.${option}`, expected, got);
 }
 
 function misplaced(option: string, why: string): never {
   throw new ConfigurationError(`oauth2.${option} ${why}`, { option: `oauth2.${option}` });
-}
-
-// Secrets are never echoed back, even in a configuration error.
-function describeValue(option: string, value: unknown): string {
-  if (/secret|password|token|assertion/i.test(option) && typeof value === 'string') return 'a string';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, normaliseOptionName, suggestOption } from '@axle/core';
+import { ConfigurationError, checkOptionKeys, invalidOption, normaliseOptionName } from '@axle/core';
 import type { RateLimitRedisOptions, ResolvedRedisOptions } from './distributed';
 import type { RateLimitStrategy } from './strategy';
 
@@ -200,12 +200,7 @@ const ALIASES = new Map<string, string>([
  */
 export function resolveRateLimitOptions(options?: RateLimitOptions): ResolvedRateLimitOptions {
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigurationError(`rateLimit options must be an object; got ${describe(options)}`, {
-      option: 'rateLimit',
-    });
-  }
-  checkKeys(options, KNOWN_KEYS as readonly string[], 'rateLimit');
+  checkOptionKeys(options, KNOWN_KEYS, 'rateLimit', ALIASES);
   const o = options;
   const d = DEFAULT_RATE_LIMIT_OPTIONS;
   const strategy = strategyOf(o.strategy, 'strategy', d.strategy);
@@ -282,7 +277,7 @@ function redisOptions(value: unknown): ResolvedRedisOptions {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     fail('redis', "{ url: 'redis://host:6379', prefix }", value);
   }
-  checkKeys(value, REDIS_KEYS, 'rateLimit.redis');
+  checkOptionKeys(value, REDIS_KEYS, 'rateLimit.redis', ALIASES);
   const r = value as RateLimitRedisOptions;
   if (r.url !== undefined && !(typeof r.url === 'string' && /^rediss?:\/\//.test(r.url))) {
     fail('redis.url', 'a redis:// or rediss:// URL', r.url);
@@ -325,7 +320,7 @@ function scopeLimit(
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     fail(where, '{ maxRequests, timeWindow, strategy, burstSize }', value);
   }
-  checkKeys(value, [...SCOPE_KEYS, ...extra], `rateLimit.${where}`);
+  checkOptionKeys(value, [...SCOPE_KEYS, ...extra], `rateLimit.${where}`, ALIASES);
   const v = value as ScopeLimit;
   const maxRequests = positive(v.maxRequests, `${where}.maxRequests`, base.maxRequests ?? 0, true);
   if (maxRequests === 0) misplaced(`${where}.maxRequests`, 'is required when there is no top-level maxRequests');
@@ -335,19 +330,6 @@ function scopeLimit(
     timeWindow: positive(v.timeWindow, `${where}.timeWindow`, base.timeWindow, true),
     burstSize: positive(v.burstSize, `${where}.burstSize`, maxRequests, true),
   };
-}
-
-function checkKeys(value: object, known: readonly string[], prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const suggestion = suggestOption(key, known, ALIASES);
-    throw new ConfigurationError(
-      suggestion
-        ? `Unknown ${prefix} option "${key}": did you mean "${suggestion}"?`
-        : `Unknown ${prefix} option "${key}"; valid options are ${known.join(', ')}`,
-      { option: `${prefix}.${key}` },
-    );
-  }
 }
 
 function strategyOf(value: unknown, option: string, fallback: RateLimitStrategy): RateLimitStrategy {
@@ -393,19 +375,9 @@ function nonNegative(value: unknown, option: string, fallback: number): number {
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new ConfigurationError(`rateLimit.${option} must be ${expected}; got ${describe(got)}`, {
-    option: `rateLimit.${option}`,
-  });
+  throw invalidOption(`rateLimit.${option}`, expected, got);
 }
 
 function misplaced(option: string, why: string): never {
   throw new ConfigurationError(`rateLimit.${option} ${why}`, { option: `rateLimit.${option}` });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (typeof value === 'string') return value.length > 60 ? 'a long string' : JSON.stringify(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
 }
