@@ -23,7 +23,10 @@ export interface CacheStats {
   readonly misses: number;
   /** `hits / (hits + misses)`, 0 before any request. */
   readonly hitRate: number;
-  /** Records in the store when it knows without I/O (memory store; disk store once used); else `undefined` (Redis, Keyv). */
+  /**
+   * Records in the store when it knows without I/O (memory store; disk store once used); else
+   * `undefined` (Redis, Keyv): `await c.count()` counts those.
+   */
   readonly size: number | undefined;
   /** Conditional requests sent for stale responses. */
   readonly revalidations: number;
@@ -66,6 +69,12 @@ export interface CachePlugin extends AxlePlugin {
   clear(): Promise<void>;
   /** Hit and miss counters, and the store's size. */
   stats(): CacheStats;
+  /**
+   * How many records the store holds, counted wherever it is: the memory store knows at once, a
+   * disk, Redis or Keyv store lists its keys (one pass over them, so a large Redis store takes a
+   * while). Rejects when the store cannot list its keys (a Keyv store without an iterator).
+   */
+  count(): Promise<number>;
 }
 
 // How many URLs with credentials `invalidate(url)` remembers the keys of.
@@ -191,6 +200,11 @@ export function cache(options?: CacheOptions): CachePlugin {
     async clear() {
       await guard.clear();
       remembered.clear();
+    },
+    async count() {
+      let n = 0;
+      for await (const _ of guard.keys()) n += 1;
+      return n;
     },
     stats(): CacheStats {
       const total = counters.hits + counters.misses;

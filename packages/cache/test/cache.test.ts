@@ -686,8 +686,18 @@ describe('the handle', () => {
     const { Keyv } = await import('keyv');
     const p = path('keyv');
     origin.route(p, () => ({ headers: { 'cache-control': 'max-age=60' } }));
-    const { api } = client({ store: new Keyv() });
+    const { c, api } = client({ store: new Keyv() });
     await api.get(p);
     expect((await api.get(p)).cached).toBe(true);
+    expect(c.stats().size).toBeUndefined();
+    expect(await c.count()).toBe(1);
+  });
+
+  it('count() rejects, saying why, when a Keyv store cannot list its keys', async () => {
+    const { Keyv } = await import('keyv');
+    const store = new Keyv();
+    Object.defineProperty(store, 'iterator', { value: undefined });
+    const { c } = client({ store });
+    await expect(c.count()).rejects.toThrow('this Keyv store has no iterator, so its keys cannot be listed');
   });
 });

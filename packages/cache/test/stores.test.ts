@@ -93,10 +93,13 @@ describe.each(factories)('%s (the store suite)', (_name, make) => {
     const c = cache({ store });
     const api = createClient({ baseURL: origin.url, plugins: [c], retry: false });
     try {
+      expect(await c.count()).toBe(0);
       await api.get('/e2e');
       const hit = await api.get('/e2e');
       expect([hit.cached, hit.data]).toEqual([true, { ok: true }]);
+      expect(await c.count()).toBe(1);
       expect(await c.invalidatePattern('/e2e')).toBe(1);
+      expect(await c.count()).toBe(0);
       expect((await api.get('/e2e')).cached).toBe(false);
       expect(origin.hits('/e2e')).toBe(2);
     } finally {
