@@ -48,8 +48,9 @@ const HELP = `Usage: node bench/run.mjs [flags]   (or: npm run bench -- [flags])
   --prewarm MS        unmeasured run per scenario at the start, to warm the JIT of client and
                       server (0 to skip)                 (env BENCH_PREWARM, default ${DEFAULTS.prewarm})
   --concurrency LIST  comma-separated in-flight counts   (env BENCH_CONCURRENCY, default ${DEFAULTS.concurrency.join(',')})
-  --only NAME         run only scenarios whose name contains NAME (case-insensitive; repeat or
-                      comma-separate; raw axios always runs as the baseline)   (env BENCH_ONLY)
+  --only NAME         run only scenarios whose name contains NAME, or is exactly it with =NAME
+                      (case-insensitive; repeat or comma-separate; raw axios always runs as the
+                      baseline)   (env BENCH_ONLY)
   --no-write          print only; do not write bench/RESULTS.md or bench/results/latest.json
   --help              this text
 `;
@@ -117,12 +118,14 @@ function commandLine(argv) {
 function selectScenarios(all, baseline, only) {
   if (only.length === 0) return all;
   const wanted = only.map((o) => o.toLowerCase());
+  // `=NAME` is one scenario by its exact name (`createClient()` alone is part of many names).
+  const matches = (name, w) => (w.startsWith('=') ? name.toLowerCase() === w.slice(1) : name.toLowerCase().includes(w));
   for (const w of wanted) {
-    if (!all.some((s) => s.name.toLowerCase().includes(w))) {
+    if (!all.some((s) => matches(s.name, w))) {
       throw new UsageError(`--only "${w}" matches no scenario; known: ${all.map((s) => s.name).join(', ')}`);
     }
   }
-  return all.filter((s) => s.name === baseline || wanted.some((w) => s.name.toLowerCase().includes(w)));
+  return all.filter((s) => s.name === baseline || wanted.some((w) => matches(s.name, w)));
 }
 
 function versionOf(specifier) {

@@ -76,13 +76,17 @@ beforeAll(async () => {
         return;
       }
       case '/many-lines': {
-        // A large chunked text body: 20 000 numbered lines.
+        // A large chunked text body: 20 000 numbered lines in chunks of 7 lines, so chunks end
+        // mid-line as often as not.
         res.writeHead(200, { 'content-type': 'text/plain' });
         let i = 0;
         const pump = () => {
           while (i < 20_000) {
-            const ok = res.write(`line ${i++}\n`);
-            if (!ok) return void res.once('drain', pump);
+            let chunk = '';
+            for (const end = Math.min(i + 7, 20_000); i < end; i += 1) chunk += `line ${i}\n`;
+            const ok = res.write(chunk.slice(0, 3));
+            const rest = res.write(chunk.slice(3));
+            if (!ok || !rest) return void res.once('drain', pump);
           }
           res.end();
         };

@@ -129,3 +129,12 @@ export function queryOf(pathAndQuery: string): Record<string, string> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `done()` holds, checking every 5 ms; rejects after `ms` (a loaded machine is slow, not wrong). */
+export async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(5);
+  }
+}

@@ -4,11 +4,26 @@ require('../../../test-support/load-axle-sources');
 
 const { createClient } = require('@axle/core');
 const { rateLimit } = require('@axle/rate-limit');
+const axios = require('axios');
+
+// When each request left the limiter for the network (what the limiter decided), also sent to
+// the server as `x-sent-at`, so the test can tell the limiter's spacing from the transit time.
+const sent = [];
+const http = axios.getAdapter('http');
+const timedAdapter = (config) => {
+  if (config.url !== '/warm') {
+    const now = Date.now();
+    sent.push(now);
+    config.headers.set('x-sent-at', String(now));
+  }
+  return http(config);
+};
 
 process.once('message', async ({ url, prefix, count, maxRequests }) => {
   const api = createClient({
     baseURL: url,
     retry: false,
+    adapter: timedAdapter,
     plugins: [rateLimit({ maxRequests, timeWindow: 1000, queueSize: Infinity, queueTimeout: 0, redis: { prefix } })],
   });
   try {
@@ -16,7 +31,7 @@ process.once('message', async ({ url, prefix, count, maxRequests }) => {
     // the JIT, a new connection) would otherwise reach the server late and bunch up with the next.
     await api.get('/warm', { rateLimit: false });
     await Promise.all(Array.from({ length: count }, () => api.get('/shared')));
-    process.send({ ok: true });
+    process.send({ ok: true, sent });
   } catch (error) {
     process.send({ ok: false, error: String(error) });
   } finally {
