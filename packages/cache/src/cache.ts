@@ -1,4 +1,12 @@
-import { type AxleEvents, type AxlePlugin, definePlugin, invalidOption, type PluginContext } from '@axle/core';
+import {
+  type AxleEvents,
+  type AxlePlugin,
+  definePlugin,
+  invalidOption,
+  type PluginContext,
+  requestUrl,
+} from '@axle/core';
+import type { InternalAxiosRequestConfig } from 'axios';
 import { cacheKey } from './cache-key';
 import { type CacheCounters, createCacheLayer } from './cache-layer';
 import { type CacheOptions, type ResolvedCacheOptions, resolveCacheOptions } from './options';
@@ -133,9 +141,8 @@ export function cache(options?: CacheOptions): CachePlugin {
 
   const absolute = (url: string): string => {
     if (typeof url !== 'string' || url === '') throw invalidOption('cache.invalidate(url)', 'a URL or a path', url);
-    const base = installed?.baseURL;
-    if (/^[a-z][a-z\d+\-.]*:\/\//i.test(url) || !base) return url;
-    return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+    // Joined as the layer joins a request's URL for its key, or the keys would not match.
+    return requestUrl({ url, baseURL: installed?.baseURL } as InternalAxiosRequestConfig) ?? url;
   };
 
   const install = (ctx: PluginContext) => {

@@ -1,4 +1,4 @@
-import { ConfigurationError, checkOptionKeys, describeValue, invalidOption, isLogger, type Logger } from '@axle/core';
+import { checkOptionKeys, invalidOption, isLogger, type Logger } from '@axle/core';
 import type { Keyv } from 'keyv';
 import type { CacheStore } from './cache-store';
 import { duration, positiveInteger } from './check-options';
@@ -220,8 +220,5 @@ function resolveStore(store: unknown): CacheStore {
     // A Keyv instance (of any copy of keyv): it has `opts` and events, and no `keys()`.
     if (has('on') && 'opts' in s) return keyvStore(store as Keyv);
   }
-  throw new ConfigurationError(
-    `cache.store must be a CacheStore (get, set, delete, keys, clear) or a Keyv instance; got ${describeValue(store)}`,
-    { option: 'cache.store' },
-  );
+  throw invalidOption('cache.store', 'a CacheStore (get, set, delete, keys, clear) or a Keyv instance', store);
 }

@@ -1,7 +1,7 @@
 import type { AxiosResponse } from 'axios';
 
 // A symbol property: invisible to JSON.stringify, Object.keys and for...in, so a response that
-// carries its text still serialises and spreads as axios's own.
+// carries its text still serialises and lists its fields as axios's own.
 const TEXT = Symbol.for('axle.responseText');
 
 /** Remembers the text a JSON body was parsed from, for `responseText()`. */

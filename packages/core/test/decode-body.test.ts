@@ -152,12 +152,13 @@ describe('JSON by Content-Type', () => {
     expect(raw.config.responseType).toBeUndefined();
   });
 
-  it('responseText() gives the JSON text as it came, invisible to JSON and spreads', async () => {
+  it('responseText() gives the JSON text as it came, invisible to JSON.stringify and Object.keys', async () => {
     const body = '{ "n": 1.50, "n": 2 }';
     const response = await typed('application/json; charset=utf-8', body);
     expect(response.data).toEqual({ n: 2 });
     expect(responseText(response)).toBe(body);
-    expect(Object.keys(response)).not.toContain('axle.responseText');
+    const fields = response as unknown as Record<string, unknown>;
+    expect(Object.keys(fields).filter((key) => fields[key] === body)).toEqual([]);
     expect(JSON.stringify({ ...response, config: undefined, request: undefined })).not.toContain('1.50');
     // Bodies axle did not parse are in data already, or were axios's to decode.
     expect(responseText(await typed('text/html', '<p>hi</p>'))).toBeUndefined();
