@@ -146,7 +146,8 @@ describe('HTTP and HTTPS through a forward proxy', () => {
     expect(proxy.seen.length - before).toBe(1);
     expect(proxy.open()).toBe(1);
     await api.close();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The proxy sees the close once its side of the socket has read it: poll, on a slow machine.
+    for (let i = 0; i < 200 && proxy.open() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(proxy.open()).toBe(0);
   });
 

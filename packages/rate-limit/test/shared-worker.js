@@ -5,6 +5,7 @@ require('../../../test-support/load-axle-sources');
 const { createClient } = require('@axle/core');
 const { rateLimit } = require('@axle/rate-limit');
 const axios = require('axios');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 // When each request left the limiter for the network (what the limiter decided), also sent to
 // the server as `x-sent-at`, so the test can tell the limiter's spacing from the transit time.
@@ -30,8 +31,13 @@ process.once('message', async ({ url, prefix, count, maxRequests }) => {
     // One request past the limiter first: the cold first request (module code not yet compiled by
     // the JIT, a new connection) would otherwise reach the server late and bunch up with the next.
     await api.get('/warm', { rateLimit: false });
+    // How long this process's event loop stalled: a request whose turn came during a stall leaves
+    // late, next to the ones after it, which no limiter in this process can prevent.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     await Promise.all(Array.from({ length: count }, () => api.get('/shared')));
-    process.send({ ok: true, sent });
+    stalls.disable();
+    process.send({ ok: true, sent, maxStallMs: stalls.max / 1e6 });
   } catch (error) {
     process.send({ ok: false, error: String(error) });
   } finally {
