@@ -44,7 +44,7 @@ export interface ConnectionOptions {
   readonly pool?: PoolOptions;
   /**
    * `true` sends requests over HTTP/2 (axios's `httpVersion: 2`). Axios's limits apply: no proxy
-   * (a `ConfigurationError`), no redirects, no fallback to HTTP/1.1, and axle's connect/read
+   * (a `ConfigurationError`), no fallback to HTTP/1.1, and axle's connect/read
    * timeouts and pool options do not apply (use `timeout.total`). Default `false`.
    */
   readonly http2?: boolean;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosAdapter, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
 import { type ClientAuth, createClientAuth } from './auth';
 import { requestUrl } from './client-error';
 import { guardClose } from './close-guard';
@@ -12,6 +12,7 @@ import type { LayerEntry } from './pipeline';
 import type { CallLayer, ConfigStep } from './plugin';
 import { ProxyRouter } from './proxy-agent';
 import { resolveProxyOption } from './proxy-options';
+import { redirectingTransport } from './redirecting-transport';
 import { cookieStep, redirectLayer } from './redirects';
 
 /** A request's own `proxy`, checked, kept for the steps of every attempt. */
@@ -67,7 +68,7 @@ export class Connection {
 
   /** The call layer at the credentials position: 401 refresh, SOCKS loading, redirects and cookies. */
   get callLayers(): LayerEntry[] {
-    const redirect = redirectLayer(this.#scope, this.#resolved.jar);
+    const redirect = redirectLayer(this.#resolved.jar);
     const inner: CallLayer = (config, next) => {
       const router = this.#router;
       const override = (config as Marked)[PROXY];
@@ -79,6 +80,22 @@ export class Connection {
     const auth = this.#auth;
     // It never copies headers for retries: the refresh replay sets the same header the step sets.
     return [{ layer: (config, next) => auth.layer(config, (c) => inner(c, next)), changesHeaders: false }];
+  }
+
+  /**
+   * Axios's HTTP transport with axle's redirect following over it (credentials and cookies per
+   * hop, the SOCKS agent loaded for a hop that needs it).
+   */
+  redirecting(transport: AxiosAdapter): AxiosAdapter {
+    return redirectingTransport(transport, {
+      scope: this.#scope,
+      jar: this.#resolved.jar,
+      beforeHop: (config, url) => {
+        const router = this.#router;
+        const override = (config as Marked)[PROXY];
+        return router?.mayNeedSocks(override) ? router.prepare(url, override) : undefined;
+      },
+    });
   }
 
   /** Gives `config` keep-alive agents with the pool and TLS settings, unless it has its own; returns those made. */

@@ -61,29 +61,6 @@ export async function storeCookies(jar: CookieJar, setCookie: unknown, url: stri
   }
 }
 
-/**
- * The same for a redirect hop, where axios waits for nobody: a synchronous store (the default
- * in-memory one) is updated at once; an asynchronous store is skipped for hops.
- */
-export function storeCookiesNow(jar: CookieJar, setCookie: unknown, url: string): void {
-  for (const header of setCookieList(setCookie)) {
-    try {
-      jar.setCookieSync(header, url, { ignoreError: true });
-    } catch {
-      return;
-    }
-  }
-}
-
-/** The jar's cookies for `url` now, or `undefined` with an asynchronous store. */
-export function cookiesNow(jar: CookieJar, url: string): string | undefined {
-  try {
-    return jar.getCookieStringSync(url);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The final URL of a response (after redirects). */
 export function responseUrl(response: AxiosResponse, fallback: string): string {
   const res = (response.request as { res?: { responseUrl?: unknown } } | undefined)?.res;

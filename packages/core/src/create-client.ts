@@ -262,7 +262,10 @@ function buildClient(
     const ref = config.adapter;
     if (cached !== undefined && cached.ref === ref) return cached.adapter;
     const ctx = getContext();
-    const transport = decodingTransport(axios.getAdapter(ref, config), ref);
+    const chosen = axios.getAdapter(ref, config);
+    // Redirects are axle's to follow on axios's HTTP transport; any other adapter keeps its own way.
+    const http = chosen === axios.getAdapter('http') ? runtime.connection.redirecting(chosen) : chosen;
+    const transport = decodingTransport(http, ref);
     const call = ctx.pipeline.compose(transport);
     // Per-request middleware gets a chain of its own; other requests use the client's as it is.
     const callFor = (c: InternalAxiosRequestConfig): NextAdapter =>

@@ -66,7 +66,12 @@ export class ProxyRouter {
         const proxy = this.proxyFor(targetOf(options, secure), override);
         agent = proxy === false ? direct : this.#agentFor(proxy, secure);
       } catch (error) {
-        process.nextTick(() => req.destroy(error as Error));
+        // As Node's own agent fails a request it cannot connect: `destroy()` alone would wait for
+        // a socket that never comes, and the request would hang.
+        (req as http.ClientRequest & { onSocket(socket: undefined, error: Error): void }).onSocket(
+          undefined,
+          error as Error,
+        );
         return;
       }
       options.secureEndpoint = secure;

@@ -3,11 +3,9 @@ import type { CookieJar } from 'tough-cookie';
 import { SENT, type SentCredentials } from './auth';
 import { requestUrl } from './client-error';
 import { ConnectionError } from './connection-error';
-import { attachCookies, cookiesNow, responseUrl, storeCookies, storeCookiesNow } from './cookie-jar';
-import type { CredentialScope } from './credential-scope';
+import { attachCookies, responseUrl, storeCookies } from './cookie-jar';
 import { isHTTPError } from './guards';
 import type { CallLayer, ConfigStep } from './plugin';
-import { isSensitiveHeader } from './redact';
 
 /**
  * One redirect a request followed: the URL that answered with a redirect, its status, and where
@@ -25,19 +23,11 @@ export interface RedirectHop {
   readonly location: string;
 }
 
-type BeforeRedirect = (
-  options: Record<string, unknown>,
-  responseDetails: { headers: Record<string, unknown>; statusCode: number },
-  requestDetails?: { url?: string },
-) => void;
-
-/** The caller's own `beforeRedirect`, kept so retries wrap it once, not a wrapper of it. */
-const USER_BEFORE_REDIRECT = Symbol('axle.beforeRedirect');
 const OWN_COOKIE = Symbol('axle.ownCookie');
-type Marked = InternalAxiosRequestConfig & {
-  [USER_BEFORE_REDIRECT]?: BeforeRedirect | null;
-  [SENT]?: SentCredentials;
-};
+type Marked = InternalAxiosRequestConfig & { [SENT]?: SentCredentials };
+
+/** `response.redirects` of a response no hop led to (a cache hit, a middleware's answer). */
+const NO_HOPS: readonly RedirectHop[] = Object.freeze([]);
 
 /**
  * The config step that adds the jar's cookies (only where the client's credentials may go).
@@ -63,33 +53,25 @@ export function cookieStep(jar: CookieJar): ConfigStep {
 }
 
 /**
- * The call layer that follows a request's redirects: it records every hop in
- * `response.redirects`, takes the client's credentials (Authorization, API key header, cookies)
- * off hops to origins they are not bound to and puts them back on hops to trusted ones, and
- * keeps the jar up to date with every response's `Set-Cookie`.
+ * The call layer around a request's redirects (which `redirectingTransport` follows): it gives
+ * every response `response.redirects` (empty when no hop led to it), keeps the jar up to date
+ * with the final response's `Set-Cookie`, and types a SOCKS proxy's failure.
  *
  * @example
  * ```ts
- * layers.push({ layer: redirectLayer(scope, jar) });
+ * layers.push({ layer: redirectLayer(jar) });
  * ```
  */
-export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined): CallLayer {
-  return (raw, next) => {
-    const config = raw as Marked;
-    if (config[USER_BEFORE_REDIRECT] === undefined) {
-      config[USER_BEFORE_REDIRECT] = (config.beforeRedirect as BeforeRedirect | undefined) ?? null;
-    }
-    const first = requestUrl(config) ?? '';
-    const hops: RedirectHop[] = [];
-    const beforeRedirect = hopHandler(hops, first, config[SENT], config[USER_BEFORE_REDIRECT], scope, jar);
-    config.beforeRedirect = beforeRedirect as InternalAxiosRequestConfig['beforeRedirect'];
-    const finalUrl = (response: AxiosResponse) => responseUrl(response, hops.at(-1)?.location ?? first);
+export function redirectLayer(jar: CookieJar | undefined): CallLayer {
+  return (config, next) =>
     // One `then` per call without a jar: this sits on every request's path.
-    return next(config).then(
+    next(config).then(
       (response) => {
-        response.redirects = hops;
+        if (response.redirects === undefined) response.redirects = NO_HOPS;
         return jar
-          ? storeCookies(jar, response.headers['set-cookie'], finalUrl(response)).then(() => response)
+          ? storeCookies(jar, response.headers['set-cookie'], responseUrl(response, requestUrl(config) ?? '')).then(
+              () => response,
+            )
           : response;
       },
       (error: unknown) => {
@@ -102,53 +84,16 @@ export function redirectLayer(scope: CredentialScope, jar: CookieJar | undefined
           });
         }
         if (!isHTTPError(error)) throw error;
-        (error.response as AxiosResponse & { redirects?: readonly RedirectHop[] }).redirects = hops;
+        const response = error.response as AxiosResponse & { redirects?: readonly RedirectHop[] };
+        if (response.redirects === undefined) response.redirects = NO_HOPS;
         if (!jar) throw error;
-        return storeCookies(jar, error.response.headers['set-cookie'], finalUrl(error.response)).then(() => {
-          throw error;
-        });
+        return storeCookies(jar, response.headers['set-cookie'], responseUrl(response, requestUrl(config) ?? '')).then(
+          () => {
+            throw error;
+          },
+        );
       },
     );
-  };
-}
-
-/**
- * The `beforeRedirect` of one call. Built apart from the layer and given only what it needs: Node
- * keeps a keep-alive socket's first request options (and so this function) as long as the socket
- * lives, and the request config would keep the whole client alive with it.
- */
-function hopHandler(
-  hops: RedirectHop[],
-  first: string,
-  sent: SentCredentials | undefined,
-  user: BeforeRedirect | null | undefined,
-  scope: CredentialScope,
-  jar: CookieJar | undefined,
-): BeforeRedirect {
-  return (options, responseDetails, requestDetails) => {
-    const from = requestDetails?.url ?? hops.at(-1)?.location ?? first;
-    const to = String(options.href ?? '');
-    hops.push({ url: from, status: responseDetails.statusCode, location: to });
-    if (jar) storeCookiesNow(jar, responseDetails.headers['set-cookie'], from);
-    const headers = (options.headers ?? {}) as Record<string, unknown>;
-    options.headers = headers;
-    const allowed = scope.allows(to, sent?.home ?? scope.home(first));
-    for (const [name, value] of sent?.headers ?? []) {
-      deleteHeader(headers, name);
-      if (allowed) headers[name] = value;
-    }
-    if (jar) {
-      deleteHeader(headers, 'cookie');
-      const cookies = allowed ? cookiesNow(jar, to) : undefined;
-      if (cookies) headers.Cookie = cookies;
-    } else if (!allowed) {
-      deleteHeader(headers, 'cookie');
-    }
-    if (!allowed) {
-      for (const name of Object.keys(headers)) if (isSensitiveHeader(name)) delete headers[name];
-    }
-    user?.(options, responseDetails, requestDetails);
-  };
 }
 
 /**
@@ -166,9 +111,4 @@ function socksFailure(error: unknown): Error | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-function deleteHeader(headers: Record<string, unknown>, name: string): void {
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
 }

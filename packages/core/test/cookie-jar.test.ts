@@ -1,7 +1,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationError, createClient } from '@axle/core';
-import { CookieJar } from 'tough-cookie';
+import { CookieJar, MemoryCookieStore } from 'tough-cookie';
 import { startServer, type TestServer } from '../../../test-support/http-server';
 import { selfSignedCert } from '../../../test-support/tls';
 
@@ -109,6 +109,18 @@ describe('cookie jar', () => {
     const api = createClient({ baseURL: server.url, cookies: true });
     const response = await api.get('/login-then-me');
     expect(response.data.cookie).toBe('hop=h1');
+    await api.close();
+  });
+
+  it('updates and reads a jar with an asynchronous store on redirect hops too', async () => {
+    class AsyncStore extends MemoryCookieStore {
+      override synchronous = false;
+    }
+    const jar = new CookieJar(new AsyncStore());
+    expect(() => jar.getCookieStringSync(server.url)).toThrow();
+    const api = createClient({ baseURL: server.url, cookies: jar });
+    expect((await api.get('/login-then-me')).data.cookie).toBe('hop=h1');
+    expect(await jar.getCookieString(server.url)).toBe('hop=h1');
     await api.close();
   });
 

@@ -209,6 +209,29 @@ describe('proxies from the environment and per request', () => {
     await api.close();
   });
 
+  it('fails a redirect hop at once, not hangs, when close() released the proxy agent it needs', async () => {
+    const start = await startServer((_req, res) => {
+      res.writeHead(302, { location: `${origin.url}/after-close` });
+      res.end();
+    });
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = `127.0.0.1:${start.port}`;
+    let closing: Promise<void> | undefined;
+    const api = createClient({
+      baseURL: start.url,
+      retry: false,
+      // The first hop went direct; the next one needs the proxy agent that close() destroys.
+      beforeRedirect: () => {
+        closing = api.close();
+      },
+    });
+    const error = (await api.get('/first').catch((e: unknown) => e)) as ConfigurationError;
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toMatch(/^Client is closed; its proxy agents are gone/);
+    await closing;
+    await start.close();
+  });
+
   it('honours HTTPS_PROXY with CONNECT, and never lets axios swap its own proxy in (proxy: false means direct)', async () => {
     process.env.HTTPS_PROXY = proxy.url;
     const api = createClient({ baseURL: secure.url, tls: { ca: cert.cert } });
@@ -280,6 +303,27 @@ describe('SOCKS', () => {
     expect((await tls.get('/s')).data.secure).toBe(true);
     expect(socks.connects).toHaveLength(2);
     await tls.close();
+  });
+
+  it('loads the SOCKS agent for a redirect hop that alone needs it (ALL_PROXY with NO_PROXY)', async () => {
+    const target = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ path: req.url }));
+    });
+    const start = await startServer((_req, res) => {
+      res.writeHead(302, { location: `${target.url}/after-hop` });
+      res.end();
+    });
+    process.env.ALL_PROXY = socks.url;
+    process.env.NO_PROXY = `127.0.0.1:${start.port}`;
+    const api = createClient({ baseURL: start.url });
+    const before = socks.connects.length;
+    const { data, redirects } = await api.get('/first');
+    expect(data).toEqual({ path: '/after-hop' });
+    expect(redirects).toHaveLength(1);
+    expect(socks.connects.slice(before)).toEqual([`127.0.0.1:${target.port}`]);
+    await api.close();
+    await Promise.all([target.close(), start.close()]);
   });
 
   it('reports an unreachable SOCKS proxy as a ConnectionError', async () => {

@@ -1,5 +1,6 @@
-import { ClientError, createClient, HTTPError } from '@axle/core';
-import { startServer, type TestServer } from '../../../test-support/http-server';
+import type { Readable } from 'node:stream';
+import { ClientError, ConnectionError, createClient, HTTPError, NotFoundError, TimeoutError } from '@axle/core';
+import { closedPort, startServer, type TestServer } from '../../../test-support/http-server';
 
 let server: TestServer;
 
@@ -18,6 +19,32 @@ beforeAll(async () => {
       }
       return;
     }
+    const slow = /^\/slow\/(\d+)$/.exec(url.pathname);
+    if (slow) {
+      const n = Number(slow[1]);
+      setTimeout(() => {
+        res.writeHead(n === 0 ? 200 : 302, n === 0 ? {} : { location: `/slow/${n - 1}` });
+        res.end(n === 0 ? 'done' : '');
+      }, 120);
+      return;
+    }
+    if (url.pathname === '/to') {
+      res.writeHead(Number(url.searchParams.get('status') ?? 302), {
+        location: url.searchParams.get('location') ?? '',
+      });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/big-redirect') {
+      res.writeHead(302, { location: '/echo' });
+      res.end('x'.repeat(200_000));
+      return;
+    }
+    if (url.pathname === '/missing') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":"not here"}');
+      return;
+    }
     const status = /^\/status\/(\d+)$/.exec(url.pathname);
     if (status) {
       res.writeHead(Number(status[1]), { location: '/echo' });
@@ -25,7 +52,15 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ method: req.method, body, path: url.pathname }));
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        body,
+        path: url.pathname,
+        search: url.search,
+        hop: req.headers['x-hop'] ?? null,
+      }),
+    );
   });
 });
 
@@ -72,7 +107,7 @@ describe('redirects', () => {
   it.each([301, 302, 303])('turns a POST into a GET without body on %i, as browsers do', async (status) => {
     const api = createClient({ baseURL: server.url });
     const response = await api.post(`/status/${status}`, { a: 1 });
-    expect(response.data).toEqual({ method: 'GET', body: '', path: '/echo' });
+    expect(response.data).toMatchObject({ method: 'GET', body: '', path: '/echo' });
     expect(response.redirects).toEqual([
       { url: `${server.url}/status/${status}`, status, location: `${server.url}/echo` },
     ]);
@@ -83,7 +118,7 @@ describe('redirects', () => {
     const api = createClient({ baseURL: server.url });
     for (const status of [307, 308]) {
       const response = await api.post(`/status/${status}`, { a: 1 });
-      expect(response.data).toEqual({ method: 'POST', body: '{"a":1}', path: '/echo' });
+      expect(response.data).toMatchObject({ method: 'POST', body: '{"a":1}', path: '/echo' });
     }
     await api.close();
   });
@@ -98,6 +133,123 @@ describe('redirects', () => {
     });
     await api.get('/chain/2');
     expect(hops).toEqual([`${server.url}/chain/1`, `${server.url}/chain/0`]);
+    await api.close();
+  });
+
+  it('sends every hop on the same keep-alive connection', async () => {
+    const api = createClient({ baseURL: server.url });
+    const before = server.connections;
+    expect((await api.get('/chain/3')).redirects).toHaveLength(3);
+    expect(server.connections - before).toBe(1);
+    await api.close();
+  });
+
+  it('follows a redirect the caller’s validateStatus accepts, and judges only the final response', async () => {
+    const api = createClient({ baseURL: server.url });
+    const response = await api.get('/chain/2', { validateStatus: () => true });
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({ done: true });
+    const error = (await api
+      .get('/to', { params: { location: '/missing' } })
+      .catch((e: unknown) => e)) as NotFoundError;
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.response.data).toEqual({ error: 'not here' });
+    expect(error.response.redirects).toEqual([
+      { url: `${server.url}/to?location=%2Fmissing`, status: 302, location: `${server.url}/missing` },
+    ]);
+    expect(error.config?.url).toBe('/to');
+    await api.close();
+  });
+
+  it('gives the final URL as response.request.res.responseUrl, as axios does', async () => {
+    const api = createClient({ baseURL: server.url });
+    const redirected = await api.get('/chain/1');
+    expect(redirected.request.res.responseUrl).toBe(`${server.url}/chain/0`);
+    const direct = await api.get('/echo', { params: { q: 1 } });
+    expect(direct.request.res.responseUrl).toBe(`${server.url}/echo?q=1`);
+    expect(direct.config.url).toBe('/echo');
+    await api.close();
+  });
+
+  it('keeps a HEAD a HEAD on 303, drops the fragment, and keeps the query of the Location', async () => {
+    const api = createClient({ baseURL: server.url });
+    const head = await api.head('/to', { params: { status: 303, location: '/echo' } });
+    expect(head.status).toBe(200);
+    expect(server.requests.at(-1)?.method).toBe('HEAD');
+    const response = await api.get('/to', { params: { location: '/echo?x=1#part' } });
+    expect(response.data).toMatchObject({ path: '/echo', search: '?x=1' });
+    expect(response.redirects?.[0]?.location).toBe(`${server.url}/echo?x=1`);
+    await api.close();
+  });
+
+  it('turns a PUT into a GET on 303, without the body or its headers', async () => {
+    const api = createClient({ baseURL: server.url });
+    const response = await api.put('/to', 'text body', { params: { status: 303, location: '/echo' } });
+    expect(response.data).toMatchObject({ method: 'GET', body: '' });
+    expect(server.requests.at(-1)?.headers['content-type']).toBeUndefined();
+    expect(server.requests.at(-1)?.headers['content-length']).toBeUndefined();
+    await api.close();
+  });
+
+  it('applies header changes made by the caller’s beforeRedirect to the next hop', async () => {
+    const api = createClient({
+      baseURL: server.url,
+      beforeRedirect: (options, response, request) => {
+        (options.headers as Record<string, string>)['x-hop'] = `${response.statusCode} from ${request.url}`;
+      },
+    });
+    const response = await api.get('/chain/1');
+    expect(response.data).toEqual({ done: true });
+    expect(server.requests.at(-1)?.headers['x-hop']).toBe(`302 from ${server.url}/chain/1`);
+    await api.close();
+  });
+
+  it('refuses a Location that is not http(s) or not a URL, naming the request', async () => {
+    const api = createClient({ baseURL: server.url });
+    const ftp = (await api
+      .get('/to', { params: { location: 'ftp://127.0.0.1/file' } })
+      .catch((e: unknown) => e)) as ClientError;
+    expect(ftp).toBeInstanceOf(ClientError);
+    expect(ftp.code).toBe('ERR_FR_REDIRECTION_FAILURE');
+    expect(ftp.message).toBe(
+      `Redirect to "ftp://127.0.0.1/file" not followed: axle follows http: and https: only: GET ${server.url}/to?location=ftp:%2F%2F127.0.0.1%2Ffile`,
+    );
+    const bad = (await api.get('/to', { params: { location: 'http://[bad' } }).catch((e: unknown) => e)) as ClientError;
+    expect(bad.code).toBe('ERR_FR_REDIRECTION_FAILURE');
+    expect(bad.message).toMatch(/^Redirect location "http:\/\/\[bad" is not a valid URL: GET /);
+    await api.close();
+  });
+
+  it('types a failure on a later hop, with the caller’s config', async () => {
+    const api = createClient({ baseURL: server.url, retry: false });
+    const target = `http://127.0.0.1:${await closedPort()}/gone`;
+    const error = (await api.get('/to', { params: { location: target } }).catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe('ECONNREFUSED');
+    expect(error.config?.url).toBe('/to');
+    await api.close();
+  });
+
+  it('holds axios’s number timeout over the whole chain, not each hop', async () => {
+    const api = createClient({ baseURL: server.url, retry: false });
+    // Three hops of 120 ms each: every hop alone is within 250 ms, the chain is not.
+    const error = (await api.get('/slow/3', { timeout: 250 }).catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toMatch(/timeout of 250ms exceeded/);
+    expect((await api.get('/slow/1', { timeout: 2_000 })).data).toBe('done');
+    await api.close();
+  });
+
+  it('streams the final body; a redirect’s own body is dropped, not buffered', async () => {
+    const api = createClient({ baseURL: server.url });
+    const response = await api.get<Readable>('/big-redirect', { responseType: 'stream' });
+    let text = '';
+    for await (const chunk of response.data) text += String(chunk);
+    expect(JSON.parse(text)).toMatchObject({ method: 'GET', path: '/echo' });
+    expect(response.redirects).toHaveLength(1);
+    const buffered = await api.get('/chain/1', { responseType: 'stream' });
+    buffered.data.resume();
+    expect(buffered.redirects).toHaveLength(1);
     await api.close();
   });
 });
