@@ -31,6 +31,14 @@ export const ACCEPTANCE = [
     statistic: 'medians',
   },
   {
+    label:
+      'noise floor (no requirement): two identical createClient() scenarios, whose true ratio is 1; a ratio rule whose margin to its threshold is smaller than this line’s distance from 1 is not resolved by the run',
+    scenario: 'createClient(), control',
+    baseline: 'createClient()',
+    threshold: 0.95,
+    required: [],
+  },
+  {
     label: 'the retry layer with no failures costs no more than 3% requests/s against createClient() without retry',
     scenario: 'createClient()',
     baseline: 'createClient({ retry: false })',
@@ -179,6 +187,7 @@ export function acceptanceLines(block) {
 
 /** The requirement sentence of one block. */
 export function acceptanceRequirement(block) {
+  if (block.required.length === 0) return `Informational: ${block.label}.`;
   return (
     `Requirement: ${block.label} at concurrency ${block.required.join(' and ')} ` +
     `${STATISTIC_TEXT[block.statistic](block.threshold)}.`

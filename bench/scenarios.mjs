@@ -59,6 +59,19 @@ export const SCENARIOS = [
     },
   },
   {
+    name: 'createClient(), control',
+    description:
+      'the same client as createClient(), measured as a scenario of its own: its ratio to createClient() ' +
+      'is 1 but for noise, so it shows how large a difference this run can resolve',
+    make(baseURL) {
+      const client = createClient({ baseURL });
+      return {
+        request: () => client.get(PATH),
+        close: () => client.close(),
+      };
+    },
+  },
+  {
     name: 'createClient({ retry: false })',
     description:
       'createClient({ baseURL, retry: false }): no retry layer, otherwise the same defaults as createClient() ' +
