@@ -100,6 +100,8 @@ export function isSensitiveField(name: string, rules?: readonly RedactRule[]): b
  * ```
  */
 export function redactUrl(url: string, rules?: readonly RedactRule[]): string {
+  // Nothing to redact without user-info or a query: the common case, on every logged request.
+  if (url.indexOf('?') === -1 && url.indexOf('@') === -1) return url;
   let result = url;
   const schemeEnd = result.indexOf('://');
   if (schemeEnd !== -1) {

@@ -299,18 +299,19 @@ function discardBody(response: AxiosResponse): void {
 }
 
 /**
- * `response.request.res.responseUrl`, the final URL axios's follower gives and many callers read;
- * a getter, so a response that was not redirected pays for the URL only if someone asks.
+ * `response.request.res.responseUrl`, the final URL axios's follower gives and many callers read.
+ * Without params the URL is a concatenation; with them, a getter, so only a caller who asks pays
+ * for serialising them.
  */
 function withResponseUrl(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {
-  const res = (response.request as { res?: object } | undefined)?.res;
-  if (res !== undefined && res !== null) {
-    Object.defineProperty(res, 'responseUrl', {
-      configurable: true,
-      enumerable: true,
-      get: () => requestUrl(config),
-    });
+  const res = (response.request as { res?: { responseUrl?: string } } | undefined)?.res;
+  if (res === undefined || res === null) return response;
+  if (config.params === undefined || config.params === null) {
+    const url = requestUrl(config);
+    if (url !== undefined) res.responseUrl = url;
+    return response;
   }
+  Object.defineProperty(res, 'responseUrl', { configurable: true, enumerable: true, get: () => requestUrl(config) });
   return response;
 }
 
