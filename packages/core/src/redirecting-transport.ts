@@ -53,7 +53,8 @@ type Marked = InternalAxiosRequestConfig & { [SENT]?: SentCredentials };
  */
 export function redirectingTransport(transport: AxiosAdapter, policy: RedirectPolicy): AxiosAdapter {
   return (config) => {
-    const limit = config.maxRedirects ?? DEFAULT_LIMIT;
+    const own = config.maxRedirects;
+    const limit = own ?? DEFAULT_LIMIT;
     // A transport of the caller's own is theirs to redirect with, as in axios.
     if (limit <= 0 || config.transport !== undefined) return transport(config);
     // Read now: the body decoder switches `responseType` on the caller's config for the
@@ -66,7 +67,7 @@ export function redirectingTransport(transport: AxiosAdapter, policy: RedirectPo
     try {
       sent = transport(config);
     } finally {
-      config.maxRedirects = limit;
+      config.maxRedirects = own;
     }
     return sent.then(
       (response) => {

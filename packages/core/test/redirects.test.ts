@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ClientError, ConnectionError, createClient, HTTPError, NotFoundError, TimeoutError } from '@axle/core';
+import axios from 'axios';
 import { closedPort, startServer, type TestServer } from '../../../test-support/http-server';
 
 let server: TestServer;
@@ -133,6 +134,16 @@ describe('redirects', () => {
     });
     await api.get('/chain/2');
     expect(hops).toEqual([`${server.url}/chain/1`, `${server.url}/chain/0`]);
+    await api.close();
+  });
+
+  it('stops between hops when the caller aborts, and sends no further hop', async () => {
+    const controller = new AbortController();
+    const api = createClient({ baseURL: server.url, retry: false, beforeRedirect: () => controller.abort() });
+    const before = server.requests.length;
+    const error = await api.get('/chain/3', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(axios.isCancel(error)).toBe(true);
+    expect(server.requests.length - before).toBe(1);
     await api.close();
   });
 
