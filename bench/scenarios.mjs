@@ -31,6 +31,15 @@ export const BASELINE = 'raw axios';
  * @property {(baseURL: string) => ScenarioInstance} make Builds a fresh client for one measurement.
  */
 
+/** `createClient({ baseURL })` with every default: the `createClient()` scenario and its control. */
+function defaultClient(baseURL) {
+  const client = createClient({ baseURL });
+  return {
+    request: () => client.get(PATH),
+    close: () => client.close(),
+  };
+}
+
 /** @type {Scenario[]} */
 export const SCENARIOS = [
   {
@@ -50,26 +59,14 @@ export const SCENARIOS = [
     description:
       'createClient({ baseURL }) from @axle/core with its defaults (retries and split timeouts on), ' +
       'no plugins (owns its keep-alive agents)',
-    make(baseURL) {
-      const client = createClient({ baseURL });
-      return {
-        request: () => client.get(PATH),
-        close: () => client.close(),
-      };
-    },
+    make: defaultClient,
   },
   {
     name: 'createClient(), control',
     description:
       'the same client as createClient(), measured as a scenario of its own: its ratio to createClient() ' +
       'is 1 but for noise, so it shows how large a difference this run can resolve',
-    make(baseURL) {
-      const client = createClient({ baseURL });
-      return {
-        request: () => client.get(PATH),
-        close: () => client.close(),
-      };
-    },
+    make: defaultClient,
   },
   {
     name: 'createClient({ retry: false })',
