@@ -12,7 +12,7 @@ import type { LayerEntry } from './pipeline';
 import type { CallLayer, ConfigStep } from './plugin';
 import { ProxyRouter } from './proxy-agent';
 import { resolveProxyOption } from './proxy-options';
-import { redirectingTransport } from './redirecting-transport';
+import { type RedirectPolicy, redirectingTransport } from './redirecting-transport';
 import { cookieStep, redirectLayer } from './redirects';
 
 /** A request's own `proxy`, checked, kept for the steps of every attempt. */
@@ -84,12 +84,13 @@ export class Connection {
 
   /**
    * Axios's HTTP transport with axle's redirect following over it (credentials and cookies per
-   * hop, the SOCKS agent loaded for a hop that needs it).
+   * hop, the SOCKS agent loaded for a hop that needs it); `onHop` is told of every hop.
    */
-  redirecting(transport: AxiosAdapter): AxiosAdapter {
+  redirecting(transport: AxiosAdapter, onHop?: RedirectPolicy['onHop']): AxiosAdapter {
     return redirectingTransport(transport, {
       scope: this.#scope,
       jar: this.#resolved.jar,
+      onHop,
       beforeHop: (config, url) => {
         const router = this.#router;
         const override = (config as Marked)[PROXY];

@@ -16,6 +16,7 @@ import { ConfigurationError } from './configuration-error';
 import { Connection } from './connection';
 import { FIXED_CONNECTION_KEYS, splitConnectionOptions } from './connection-options';
 import { DEFAULT_MAX_CONTENT_LENGTH, decodingTransport } from './decode-body';
+import { RedirectPayload } from './event-payload';
 import { type AxleEvents, createEvents } from './events';
 import { HTTPError } from './http-error';
 import { checkRequestOptions, OBSERVE_KEYS, type ResolvedClientOptions, resolveClientOptions } from './options';
@@ -29,6 +30,7 @@ import {
   type PluginRole,
   type WrapOptions,
 } from './plugin';
+import type { RedirectHop } from './redirects';
 import { createRequestObserver, type RequestObserver } from './request-observer';
 import { RetryBudget } from './retry-budget';
 import { resolveRetryOptions } from './retry-options';
@@ -257,6 +259,13 @@ function buildClient(
     return context;
   };
 
+  const events = runtime.events;
+  const onHop = (config: InternalAxiosRequestConfig, redirect: RedirectHop, hop: number): void => {
+    if (events.listenerCount('redirect') > 0) {
+      events.emit('redirect', new RedirectPayload(config, redirect, hop, config.axle?.attempt ?? 1));
+    }
+  };
+
   // The adapter axle puts in place of the one the config names, kept for the last one named.
   const adapterFor = (config: InternalAxiosRequestConfig): AxiosAdapter => {
     const ref = config.adapter;
@@ -264,7 +273,7 @@ function buildClient(
     const ctx = getContext();
     const chosen = axios.getAdapter(ref, config);
     // Redirects are axle's to follow on axios's HTTP transport; any other adapter keeps its own way.
-    const http = chosen === axios.getAdapter('http') ? runtime.connection.redirecting(chosen) : chosen;
+    const http = chosen === axios.getAdapter('http') ? runtime.connection.redirecting(chosen, onHop) : chosen;
     const transport = decodingTransport(http, ref);
     const call = ctx.pipeline.compose(transport);
     // Per-request middleware gets a chain of its own; other requests use the client's as it is.

@@ -3,6 +3,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { ClientError, requestUrl } from './client-error';
 import { rulesOf } from './log-record';
 import { redactHeaders, redactUrl } from './redact';
+import type { RedirectHop } from './redirects';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /**
@@ -119,5 +120,31 @@ export class RetryPayload extends EventPayload {
     readonly reason: number | string,
   ) {
     super();
+  }
+}
+
+/** The `redirect` event's payload: one hop of a request's redirects, its URLs redacted. */
+export class RedirectPayload extends EventPayload {
+  /** Which redirect of the attempt this is: 1 for the first. */
+  readonly hop: number;
+  /** The status of the redirect response. */
+  readonly status: number;
+  /** The URL that answered with the redirect, redacted. */
+  readonly from: string;
+  /** Where it sent the request, redacted. */
+  readonly to: string;
+
+  constructor(
+    readonly config: InternalAxiosRequestConfig,
+    redirect: RedirectHop,
+    hop: number,
+    readonly attempt: number,
+  ) {
+    super();
+    const rules = rulesOf(config);
+    this.hop = hop;
+    this.status = redirect.status;
+    this.from = redactUrl(redirect.url, rules);
+    this.to = redactUrl(redirect.location, rules);
   }
 }

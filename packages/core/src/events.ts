@@ -25,6 +25,19 @@ export interface ErrorEvent extends RequestDescription {
   readonly durationMs: number;
 }
 
+/** Payload of the `redirect` event: an attempt's response redirected it, and the next hop is about to go. */
+export interface RedirectEvent extends RequestDescription {
+  readonly config: InternalAxiosRequestConfig;
+  readonly attempt: number;
+  /** Which redirect of the attempt this is: 1 for the first. */
+  readonly hop: number;
+  readonly status: number;
+  /** The URL that answered with the redirect, redacted. */
+  readonly from: string;
+  /** Where it sent the request, redacted. */
+  readonly to: string;
+}
+
 /**
  * Every event a client emits, with its payload. Plugins add theirs by module augmentation:
  *
@@ -41,6 +54,8 @@ export interface AxleEventMap {
   error: ErrorEvent;
   /** A failed attempt will be retried after `delay` ms. */
   retry: RetryInfo;
+  /** A response redirected the request; the next hop follows. */
+  redirect: RedirectEvent;
 }
 
 /** A listener for event `K`. */

@@ -42,7 +42,15 @@ export { DEFAULT_MAX_CONTENT_LENGTH, isJsonContentType } from './decode-body';
 export type { RequestDescription } from './event-payload';
 export type { IterEventsOptions } from './event-stream';
 export { DEFAULT_SSE_RETRY } from './event-stream';
-export type { AxleEventMap, AxleEvents, AxleListener, ErrorEvent, RequestEvent, ResponseEvent } from './events';
+export type {
+  AxleEventMap,
+  AxleEvents,
+  AxleListener,
+  ErrorEvent,
+  RedirectEvent,
+  RequestEvent,
+  ResponseEvent,
+} from './events';
 export { createEvents } from './events';
 export type { EnvSource } from './from-env';
 export { fromEnv } from './from-env';

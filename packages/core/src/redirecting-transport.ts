@@ -22,6 +22,8 @@ export interface RedirectPolicy {
    * promise only when there is something to wait for.
    */
   readonly beforeHop?: (config: InternalAxiosRequestConfig, url: string) => Promise<void> | undefined;
+  /** Told of every hop before it is sent (the `redirect` event); `hop` is 1 for the first redirect. */
+  readonly onHop?: (config: InternalAxiosRequestConfig, redirect: RedirectHop, hop: number) => void;
 }
 
 /** Redirects followed when neither the client nor the request sets `maxRedirects`. */
@@ -124,7 +126,9 @@ async function follow(
       });
     }
     const to = redirectTarget(location, from, config, response);
-    hops.push({ url: from, status: response.status, location: to });
+    const redirect: RedirectHop = { url: from, status: response.status, location: to };
+    hops.push(redirect);
+    policy.onHop?.(config, redirect, hops.length);
     if (policy.jar) await storeCookies(policy.jar, response.headers['set-cookie'], from);
 
     const previous = user ? { url: from, method: method.toUpperCase(), headers: headers.toJSON() } : undefined;

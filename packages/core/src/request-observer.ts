@@ -222,6 +222,10 @@ function attachLogging(logger: Logger, events: AxleEvents, logBodyBytes: number,
   const log = (level: LogLevel, record: Parameters<typeof writeLog>[2], message: string) =>
     writeLog(logger, level, record, message);
   if (debug) {
+    events.on('redirect', ({ config, attempt, hop, status, from, to }) => {
+      const record = { ...baseRecord('redirect', config, attempt), hop, status, from, location: to };
+      log('debug', record, `↪ ${status} ${from} → ${to}`);
+    });
     events.on('request', ({ config, attempt }) => {
       const record = baseRecord('request', config, attempt);
       requestDetails(record, config, logBodyBytes);

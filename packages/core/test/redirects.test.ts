@@ -1,5 +1,13 @@
 import type { Readable } from 'node:stream';
-import { ClientError, ConnectionError, createClient, HTTPError, NotFoundError, TimeoutError } from '@axle/core';
+import {
+  ClientError,
+  ConnectionError,
+  createClient,
+  HTTPError,
+  NotFoundError,
+  type RedirectEvent,
+  TimeoutError,
+} from '@axle/core';
 import axios from 'axios';
 import { closedPort, startServer, type TestServer } from '../../../test-support/http-server';
 
@@ -33,6 +41,11 @@ beforeAll(async () => {
       res.writeHead(Number(url.searchParams.get('status') ?? 302), {
         location: url.searchParams.get('location') ?? '',
       });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/token-hop') {
+      res.writeHead(302, { location: '/chain/1?token=hop-secret-9' });
       res.end();
       return;
     }
@@ -261,6 +274,34 @@ describe('redirects', () => {
     const buffered = await api.get('/chain/1', { responseType: 'stream' });
     buffered.data.resume();
     expect(buffered.redirects).toHaveLength(1);
+    await api.close();
+  });
+
+  it('emits a redirect event per hop with its URLs redacted, and logs each hop at DEBUG', async () => {
+    const records: Record<string, unknown>[] = [];
+    const keep = (record: Record<string, unknown>) => records.push(record);
+    const api = createClient({ baseURL: server.url, logger: { debug: keep, info: keep, warn: keep, error: keep } });
+    const seen: RedirectEvent[] = [];
+    api.events.on('redirect', (event) => seen.push(event));
+    await api.get('/token-hop');
+    expect(seen.map(({ hop, status, from, to, attempt }) => ({ hop, status, from, to, attempt }))).toEqual([
+      {
+        hop: 1,
+        status: 302,
+        from: `${server.url}/token-hop`,
+        to: `${server.url}/chain/1?token=[REDACTED]`,
+        attempt: 1,
+      },
+      { hop: 2, status: 302, from: `${server.url}/chain/1?token=[REDACTED]`, to: `${server.url}/chain/0`, attempt: 1 },
+    ]);
+    expect(seen[0]?.toJSON()).toMatchObject({ method: 'GET', url: `${server.url}/token-hop`, hop: 1 });
+    const hops = records.filter((record) => record.event === 'redirect');
+    expect(hops.map((record) => record.location)).toEqual([
+      `${server.url}/chain/1?token=[REDACTED]`,
+      `${server.url}/chain/0`,
+    ]);
+    expect(JSON.stringify(seen)).not.toContain('hop-secret-9');
+    expect(JSON.stringify(records)).not.toContain('hop-secret-9');
     await api.close();
   });
 });
