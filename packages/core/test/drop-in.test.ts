@@ -18,6 +18,16 @@ beforeAll(async () => {
       res.end(JSON.stringify({ code }));
       return;
     }
+    if (url.pathname === '/redirect') {
+      res.writeHead(Number(url.searchParams.get('code')), { location: url.searchParams.get('to') ?? '/' });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/loop') {
+      res.writeHead(302, { location: '/loop' });
+      res.end();
+      return;
+    }
     if (url.pathname === '/slow') {
       setTimeout(() => res.end('late'), 300);
       return;
@@ -173,6 +183,35 @@ describe('headers, auth, defaults', () => {
     axle.defaults.headers.common['X-Custom'] = 'runtime';
     const result = await same((c) => c.get('/h'));
     expect(result.data).toMatchObject({ custom: 'runtime' });
+  });
+});
+
+describe('redirects (axios follows them with follow-redirects, axle with its own follower)', () => {
+  it('follows a GET to the final response, and gives the same final URL', async () => {
+    const result = await same((c) => c.get('/redirect', { params: { code: 302, to: '/things/1?x=1' } }));
+    expect(result.data).toMatchObject({ method: 'GET', url: '/things/1?x=1' });
+    const urls = await Promise.all(
+      [plain, axle].map(async (c) => (await c.get('/redirect?code=301&to=/final')).request.res.responseUrl),
+    );
+    expect(urls).toEqual([`${server.url}/final`, `${server.url}/final`]);
+  });
+
+  it.each([301, 302, 303, 307, 308])('treats a POST redirected with %i the same way', async (code) => {
+    const result = await same((c) => c.post(`/redirect?code=${code}&to=/after`, { a: 1 }));
+    const keeps = code === 307 || code === 308;
+    expect(result.data).toMatchObject({
+      method: keeps ? 'POST' : 'GET',
+      body: keeps ? '{"a":1}' : '',
+      contentType: keeps ? 'application/json' : null,
+    });
+  });
+
+  it('maxRedirects: 0 and too many redirects', async () => {
+    const stopped = await same((c) => c.get('/redirect?code=302&to=/after', { maxRedirects: 0 }));
+    expect(stopped.error).toMatchObject({ isAxiosError: true, status: 302 });
+    await same((c) => c.get('/redirect?code=302&to=/after', { maxRedirects: 0, validateStatus: (s) => s < 400 }));
+    const loop = await same((c) => c.get('/loop', { maxRedirects: 3 }));
+    expect(loop.error).toMatchObject({ isAxiosError: true, code: 'ERR_FR_TOO_MANY_REDIRECTS' });
   });
 });
 
