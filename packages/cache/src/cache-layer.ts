@@ -403,7 +403,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       vary,
       error,
     };
-    if (raw === STREAM) return snapshot;
+    if (raw === STREAM || redirected(response)) return snapshot;
     // One object serves the policy and the stored variant (the policy ignores hop-by-hop fields).
     const kept = stripHopByHop(responseHeaders, false);
     const policy = policyFor(lookup, response.status, withAgeLines(response, kept));
@@ -503,7 +503,12 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     const responseHeaders = plainHeaders(response.headers);
     const policy = policyFor(lookup, response.status, withAgeLines(response, responseHeaders));
     response.cached = false;
-    if (policy === undefined || headerList(responseHeaders.vary).includes('*') || !(source instanceof Readable)) {
+    if (
+      policy === undefined ||
+      redirected(response) ||
+      headerList(responseHeaders.vary).includes('*') ||
+      !(source instanceof Readable)
+    ) {
       return response;
     }
     const chunks: Buffer[] = [];
@@ -574,6 +579,16 @@ async function call(
     if (isHTTPError(error)) return { response: error.response, error };
     throw error;
   }
+}
+
+/**
+ * Whether the response came through redirects. It is the last URL's response, not the asked URL's:
+ * stored under the asked URL it would outlive a temporary redirect (`/latest` → 302 → an
+ * immutable `/v/123` would answer `/latest` for a year). Redirects themselves are stored only for
+ * requests that do not follow them (`maxRedirects: 0`).
+ */
+function redirected(response: AxiosResponse): boolean {
+  return (response.redirects?.length ?? 0) > 0;
 }
 
 function rawBody(response: AxiosResponse): string | Uint8Array | undefined | typeof STREAM {

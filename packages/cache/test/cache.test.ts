@@ -183,6 +183,35 @@ describe('freshness', () => {
     expect(origin.hits(i)).toBe(1);
   });
 
+  it('does not store a response reached through a redirect under the URL asked for', async () => {
+    const latest = path('latest');
+    const version = path('version');
+    origin.route(latest, () => ({ status: 302, headers: { location: version } }));
+    origin.route(version, () => ({ headers: { 'cache-control': 'max-age=31536000, immutable' } }));
+    const { c, api } = client();
+    for (let i = 0; i < 2; i += 1) {
+      const response = await api.get(latest);
+      expect(response.cached).toBe(false);
+      expect(response.redirects).toHaveLength(1);
+    }
+    expect(origin.hits(latest)).toBe(2);
+    expect(c.stats().size).toBe(0);
+    const { c: streams, api: streaming } = client({ cacheStreams: { maxBytes: 1_000_000 } });
+    for (let i = 0; i < 2; i += 1) {
+      const streamed = await streaming.get(latest, { responseType: 'stream' });
+      for await (const _chunk of streamed.data) {
+        // read to the end: a stream is stored, when it may be, once fully read
+      }
+      expect(streamed.cached).toBe(false);
+    }
+    expect(streams.stats().size).toBe(0);
+    // A request that does not follow gets the redirect itself, which is stored when cacheable.
+    origin.route(latest, () => ({ status: 301, headers: { location: version, 'cache-control': 'max-age=60' } }));
+    const first = await api.get(latest, { maxRedirects: 0, validateStatus: (s) => s < 400 });
+    const again = await api.get(latest, { maxRedirects: 0, validateStatus: (s) => s < 400 });
+    expect([first.status, first.cached, again.status, again.cached]).toEqual([301, false, 301, true]);
+  });
+
   it('treats an invalid Age as stale', async () => {
     const p = path('age');
     origin.route(p, () => ({ headers: { 'cache-control': 'max-age=3600', age: '0, 0' } }));
