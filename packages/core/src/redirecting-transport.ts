@@ -117,7 +117,7 @@ async function follow(
     const { response } = outcome;
     const location = locationOf(response);
     if (location === undefined) break;
-    discardBody(response);
+    await discardBody(response);
     if (hops.length >= settings.limit) {
       throw new ClientError(`Stopped after ${settings.limit} redirects (maxRedirects)`, {
         config,
@@ -294,13 +294,25 @@ function hopConfig(
   return hop;
 }
 
-/** A redirect's body is not the caller's: a buffered one is already read; a stream is drained or dropped. */
-function discardBody(response: AxiosResponse): void {
-  const body = response.data as { resume?: () => void; destroy?: () => void; pipe?: unknown } | null;
-  if (body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return;
+/**
+ * A redirect's body is not the caller's: a buffered one is already read. A streamed one that is
+ * small (by its Content-Length) is read to its end, so its connection goes back to the pool before
+ * the next hop asks for one; any other is dropped with its connection.
+ */
+function discardBody(response: AxiosResponse): Promise<void> | undefined {
+  const body = response.data as NodeJS.ReadableStream & { destroy?: () => void };
+  if (body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return undefined;
   const length = Number(response.headers['content-length']);
-  if (Number.isFinite(length) && length <= DRAIN_LIMIT) body.resume?.();
-  else body.destroy?.();
+  if (!(Number.isFinite(length) && length <= DRAIN_LIMIT)) {
+    body.destroy?.();
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    body.once('end', resolve);
+    body.once('close', resolve);
+    body.once('error', resolve);
+    body.resume();
+  });
 }
 
 /**

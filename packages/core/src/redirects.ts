@@ -68,11 +68,7 @@ export function redirectLayer(jar: CookieJar | undefined): CallLayer {
     next(config).then(
       (response) => {
         if (response.redirects === undefined) response.redirects = NO_HOPS;
-        return jar
-          ? storeCookies(jar, response.headers['set-cookie'], responseUrl(response, requestUrl(config) ?? '')).then(
-              () => response,
-            )
-          : response;
+        return jar ? storeFinalCookies(jar, response, config).then(() => response) : response;
       },
       (error: unknown) => {
         const proxyFailure = socksFailure(error);
@@ -87,13 +83,16 @@ export function redirectLayer(jar: CookieJar | undefined): CallLayer {
         const response = error.response as AxiosResponse & { redirects?: readonly RedirectHop[] };
         if (response.redirects === undefined) response.redirects = NO_HOPS;
         if (!jar) throw error;
-        return storeCookies(jar, response.headers['set-cookie'], responseUrl(response, requestUrl(config) ?? '')).then(
-          () => {
-            throw error;
-          },
-        );
+        return storeFinalCookies(jar, response, config).then(() => {
+          throw error;
+        });
       },
     );
+}
+
+/** Stores the final response's `Set-Cookie` (hops' cookies are stored as they are followed). */
+function storeFinalCookies(jar: CookieJar, response: AxiosResponse, config: InternalAxiosRequestConfig): Promise<void> {
+  return storeCookies(jar, response.headers['set-cookie'], responseUrl(response, requestUrl(config) ?? ''));
 }
 
 /**

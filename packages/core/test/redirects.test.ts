@@ -49,6 +49,11 @@ beforeAll(async () => {
       res.end();
       return;
     }
+    if (url.pathname === '/small-redirect') {
+      res.writeHead(302, { location: '/echo', 'content-length': '2' });
+      res.end('ok');
+      return;
+    }
     if (url.pathname === '/big-redirect') {
       res.writeHead(302, { location: '/echo' });
       res.end('x'.repeat(200_000));
@@ -264,16 +269,24 @@ describe('redirects', () => {
     await api.close();
   });
 
-  it('streams the final body; a redirect’s own body is dropped, not buffered', async () => {
+  it('streams the final body; a large redirect body is dropped with its connection, a small one drained', async () => {
     const api = createClient({ baseURL: server.url });
+    let before = server.connections;
     const response = await api.get<Readable>('/big-redirect', { responseType: 'stream' });
     let text = '';
     for await (const chunk of response.data) text += String(chunk);
     expect(JSON.parse(text)).toMatchObject({ method: 'GET', path: '/echo' });
     expect(response.redirects).toHaveLength(1);
-    const buffered = await api.get('/chain/1', { responseType: 'stream' });
-    buffered.data.resume();
-    expect(buffered.redirects).toHaveLength(1);
+    // The 200 kB redirect body was not read: its connection was closed, and the next hop opened one.
+    expect(server.connections - before).toBe(2);
+    before = server.connections;
+    const drained = await api.get<Readable>('/small-redirect', { responseType: 'stream' });
+    for await (const _chunk of drained.data) {
+      // read to the end
+    }
+    expect(drained.redirects).toHaveLength(1);
+    // A small redirect body is read to its end, so both hops reuse the kept-alive connection.
+    expect(server.connections - before).toBe(0);
     await api.close();
   });
 
