@@ -120,6 +120,21 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * A distribution-free 95% confidence interval of the median of `values` (order statistics of the
+ * binomial(n, 1/2) distribution, normal approximation), or `undefined` below 6 values, where it
+ * would span everything.
+ */
+export function medianInterval(values) {
+  const n = values.length;
+  if (n < 6) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = (1.96 * Math.sqrt(n)) / 2;
+  const lower = Math.max(1, Math.floor(n / 2 - half));
+  const upper = Math.min(n, Math.ceil(n / 2 + 1 + half));
+  return [sorted[lower - 1], sorted[upper - 1]];
+}
+
 function describeError(error) {
   if (error instanceof Error) return `${error.name}: ${error.message}${error.code ? ` (${error.code})` : ''}`;
   return String(error);

@@ -1,5 +1,5 @@
 // Turns the measurements into RESULTS.md (markdown) and the acceptance blocks (rules in ACCEPTANCE).
-import { median } from './drive.mjs';
+import { median, medianInterval } from './drive.mjs';
 
 /**
  * @typedef {object} AcceptanceRule
@@ -144,13 +144,30 @@ export function acceptance(results, rules = ACCEPTANCE) {
         ratio,
         ratioOfMedians,
         medianOfRounds,
+        interval: medianInterval(perRound),
         perRound,
+        // Client CPU per request, scenario / baseline, per round: it moves less with the machine's
+        // noise than req/s does (a stolen or idle CPU slows both processes, not the client's work).
+        cpu: cpuRatios(row.rounds, base.rounds),
         pass: ratio >= rule.threshold,
         required: rule.required.includes(cell.concurrency),
       });
     }
     return { ...rule, statistic, title: `${rule.scenario} / ${rule.baseline}`, lines };
   });
+}
+
+function cpuRatios(rounds, baseRounds) {
+  const perRound = rounds.map((r, i) => r.cpuUsPerReq / baseRounds[i].cpuUsPerReq).filter(Number.isFinite);
+  return { median: median(perRound), interval: medianInterval(perRound) };
+}
+
+/** The CPU comparison of one line: `× 1.04 (95% interval 1.01–1.07)`. */
+function cpuText(v) {
+  if (v.cpu === undefined || !Number.isFinite(v.cpu.median)) return '';
+  const interval = v.cpu.interval;
+  const range = interval === undefined ? '' : ` (95% interval ${interval[0].toFixed(3)}–${interval[1].toFixed(3)})`;
+  return `; client CPU per request × ${v.cpu.median.toFixed(3)}${range}`;
 }
 
 /** One line per concurrency for one block of `acceptance()`; markdown bold, which stdout strips. */
@@ -170,19 +187,37 @@ export function acceptanceLines(block) {
       );
     }
     if (block.statistic === 'medians') {
-      const rounds = v.perRound.map((r) => fmtRatio(r)).join(', ');
       return (
         `- concurrency ${v.concurrency}: ${block.scenario} / ${block.baseline} req/s = ` +
-        `**${v.ratio.toFixed(3)}** → **${verdict}** (≥ ${block.threshold}; ${scope}; per-round ratios: ${rounds}, median ${v.medianOfRounds.toFixed(3)})`
+        `**${v.ratio.toFixed(3)}** → **${verdict}** (≥ ${block.threshold}; ${scope}; per-round ratios: ${roundsText(v.perRound)}, ` +
+        `median ${v.medianOfRounds.toFixed(3)}, ${intervalText(v, block.threshold)}${cpuText(v)})`
       );
     }
-    const rounds = v.perRound.map((r) => r.toFixed(3)).join(', ');
     return (
       `- concurrency ${v.concurrency}: ${block.scenario} / ${block.baseline} req/s, median of per-round ratios = ` +
-      `**${v.ratio.toFixed(3)}** → **${verdict}** (≥ ${block.threshold}; ${scope}; per-round ratios: ${rounds}; ` +
-      `ratio of medians ${v.ratioOfMedians.toFixed(3)})`
+      `**${v.ratio.toFixed(3)}** → **${verdict}** (≥ ${block.threshold}; ${scope}; ${intervalText(v, block.threshold)}; ` +
+      `per-round ratios: ${roundsText(v.perRound)}; ratio of medians ${v.ratioOfMedians.toFixed(3)}${cpuText(v)})`
     );
   });
+}
+
+/** Every per-round ratio for a short run; for a long one, its quartiles. */
+function roundsText(perRound) {
+  if (perRound.length <= 12) return perRound.map((r) => r.toFixed(3)).join(', ');
+  const sorted = [...perRound].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(3);
+  return `${perRound.length} rounds, quartiles ${at(0.25)} / ${at(0.5)} / ${at(0.75)}`;
+}
+
+/**
+ * The 95% interval of the median of the per-round ratios, and whether the run resolves the rule:
+ * a threshold inside the interval is closer than this run's noise can tell apart.
+ */
+function intervalText(v, threshold) {
+  if (v.interval === undefined) return 'too few rounds for a 95% interval of the median';
+  const [low, high] = v.interval;
+  const resolved = threshold < low || threshold > high;
+  return `95% interval of the median ${low.toFixed(3)}–${high.toFixed(3)}, ${resolved ? 'resolved' : 'not resolved: the threshold is inside it'}`;
 }
 
 /** The requirement sentence of one block. */

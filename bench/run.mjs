@@ -51,6 +51,8 @@ const HELP = `Usage: node bench/run.mjs [flags]   (or: npm run bench -- [flags])
   --only NAME         run only scenarios whose name contains NAME, or is exactly it with =NAME
                       (case-insensitive; repeat or comma-separate; raw axios always runs as the
                       baseline)   (env BENCH_ONLY)
+  --out FILE          write the markdown to FILE instead of bench/RESULTS.md (and the raw figures
+                      to bench/results/<FILE's name>.json), e.g. for a focused run kept beside it
   --no-write          print only; do not write bench/RESULTS.md or bench/results/latest.json
   --help              this text
 `;
@@ -67,6 +69,7 @@ function parseOptions(argv) {
         prewarm: { type: 'string' },
         concurrency: { type: 'string' },
         only: { type: 'string', multiple: true },
+        out: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -96,6 +99,7 @@ function parseOptions(argv) {
   return {
     help: values.help,
     write: !values['no-write'],
+    out: values.out,
     durationMs: int('duration', values.duration ?? env.BENCH_DURATION, DEFAULTS.duration, 100, 600_000),
     warmupMs: int('warmup', values.warmup ?? env.BENCH_WARMUP, DEFAULTS.warmup, 0, 60_000),
     rounds: int('rounds', values.rounds ?? env.BENCH_ROUNDS, DEFAULTS.rounds, 1, 100),
@@ -336,11 +340,16 @@ async function main() {
   }
 
   if (options.write) {
-    writeFileSync(RESULTS_MD, markdown(results, blocks));
-    mkdirSync(path.dirname(RESULTS_JSON), { recursive: true });
-    writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
+    const markdownPath = options.out === undefined ? RESULTS_MD : path.resolve(options.out);
+    const jsonPath =
+      options.out === undefined
+        ? RESULTS_JSON
+        : path.join(path.dirname(RESULTS_JSON), `${path.basename(markdownPath, path.extname(markdownPath))}.json`);
+    writeFileSync(markdownPath, markdown(results, blocks));
+    mkdirSync(path.dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
     console.log(
-      `\nwrote ${path.relative(process.cwd(), RESULTS_MD)} and ${path.relative(process.cwd(), RESULTS_JSON)} ` +
+      `\nwrote ${path.relative(process.cwd(), markdownPath)} and ${path.relative(process.cwd(), jsonPath)} ` +
         `(${results.meta.wallSeconds.toFixed(0)} s)`,
     );
   }

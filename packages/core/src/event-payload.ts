@@ -4,7 +4,7 @@ import { ClientError, requestUrl } from './client-error';
 import { rulesOf } from './log-record';
 import { redactHeaders, redactUrl } from './redact';
 import type { RedirectHop } from './redirects';
-import { REQUEST_ID_HEADER } from './request-id';
+import { requestIdOf } from './request-id';
 
 /**
  * What every core event payload offers besides its fields: the request described safely (method,
@@ -40,8 +40,7 @@ export abstract class EventPayload implements RequestDescription {
   }
 
   get requestId(): string | undefined {
-    const id = this.config.headers?.get?.(REQUEST_ID_HEADER);
-    return typeof id === 'string' ? id : undefined;
+    return requestIdOf(this.config.headers);
   }
 
   toJSON(): Record<string, unknown> {

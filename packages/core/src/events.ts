@@ -84,6 +84,18 @@ export interface AxleEvents {
   clear(): void;
 }
 
+/** Calls one listener; what it throws becomes a process warning, not a failed request. */
+function call<P>(event: PropertyKey, listener: (payload: P) => void, payload: P): void {
+  try {
+    listener(payload);
+  } catch (error) {
+    process.emitWarning(
+      `axle: a listener of "${String(event)}" threw: ${error instanceof Error ? error.message : String(error)}`,
+      { code: 'AXLE_LISTENER_ERROR' },
+    );
+  }
+}
+
 /**
  * Creates an emitter. Each client owns one (shared with the clients `extend` makes from it).
  *
@@ -121,16 +133,13 @@ export function createEvents(): AxleEvents {
     emit(event, payload) {
       const set = listeners.get(event);
       if (!set || set.size === 0) return;
-      for (const listener of [...set]) {
-        try {
-          (listener as (p: typeof payload) => void)(payload);
-        } catch (error) {
-          process.emitWarning(
-            `axle: a listener of "${String(event)}" threw: ${error instanceof Error ? error.message : String(error)}`,
-            { code: 'AXLE_LISTENER_ERROR' },
-          );
-        }
+      // One listener (a logger's) is the common case: called without copying the set.
+      if (set.size === 1) {
+        call(event, set.values().next().value as (p: typeof payload) => void, payload);
+        return;
       }
+      // A copy, so a listener added by a listener does not run for this event.
+      for (const listener of [...set]) call(event, listener as (p: typeof payload) => void, payload);
     },
     listenerCount(event) {
       return listeners.get(event)?.size ?? 0;

@@ -2,7 +2,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { requestUrl } from './client-error';
 import type { LogRecord } from './logger';
 import { type RedactRule, redactHeaders, redactUrl, sampleBody } from './redact';
-import { REQUEST_ID_HEADER } from './request-id';
+import { requestIdOf } from './request-id';
 
 /** The `redact` rules a request config carries, if any. */
 export function rulesOf(config: InternalAxiosRequestConfig): readonly RedactRule[] | undefined {
@@ -25,8 +25,8 @@ export function baseRecord(
     method: (config.method ?? 'get').toUpperCase(),
     url,
   };
-  const id = config.headers?.get?.(REQUEST_ID_HEADER);
-  if (typeof id === 'string') record.requestId = id;
+  const id = requestIdOf(config.headers);
+  if (id !== undefined) record.requestId = id;
   if (attempt !== undefined) record.attempt = attempt;
   return record;
 }

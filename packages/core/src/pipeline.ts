@@ -107,7 +107,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   // logger or listeners, and each `await` costs a tick.
   const observe = (current: InternalAxiosRequestConfig, call: NextAdapter, attempt: number) => {
     try {
-      events.emit('request', new RequestPayload(current, attempt));
+      if (events.listenerCount('request') > 0) events.emit('request', new RequestPayload(current, attempt));
       if (events.listenerCount('response') === 0 && events.listenerCount('error') === 0) return call(current);
       const started = performance.now();
       return call(current).then(

@@ -24,6 +24,25 @@ export type RequestIdOption = boolean | 'uuid' | 'ulid' | (() => string);
  */
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 
+const REQUEST_ID_NAME = REQUEST_ID_HEADER.toLowerCase();
+
+/**
+ * A request's `X-Request-ID`, in any case. Reads the names as they are instead of calling
+ * `AxiosHeaders.get`, which normalises every name of the request on each call: this runs for every
+ * log record and event description.
+ */
+export function requestIdOf(headers: unknown): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  // for-in, not Object.keys: no array per call. AxiosHeaders' methods are not enumerable.
+  for (const name in headers) {
+    if (name.length === REQUEST_ID_NAME.length && name.toLowerCase() === REQUEST_ID_NAME) {
+      const value = (headers as Record<string, unknown>)[name];
+      return typeof value === 'string' ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**

@@ -90,7 +90,32 @@ export function createRequestObserver(
     else init(now);
   }
 
+  /** The final failure of a request: typed, recorded on the span (`finish`), logged, and thrown. */
+  const failed = (
+    config: InternalAxiosRequestConfig,
+    failure: unknown,
+    finish?: (status: number | undefined, error: unknown) => void,
+  ): never => {
+    const error = typedFailure(failure, config);
+    const status = error instanceof HTTPError ? error.status : undefined;
+    const thrown = !(error instanceof HTTPError) || shouldThrow(error);
+    finish?.(status, thrown || (status !== undefined && status >= 400) ? error : undefined);
+    if (logger && thrown) {
+      const errorConfig = (error as { config?: InternalAxiosRequestConfig }).config ?? config;
+      const record = baseRecord('failed', errorConfig, errorConfig.axle?.attempt);
+      record.durationMs = Date.now() - (errorConfig.axle?.startedAt ?? Date.now());
+      errorFields(record, error);
+      // A cancellation is the caller's decision, not a failure.
+      if (axios.isCancel(error))
+        writeLog(logger, 'info', { ...record, event: 'canceled' }, `${record.method} ${record.url} canceled`);
+      else writeLog(logger, 'error', record, `${record.method} ${record.url} failed: ${String(record.error)}`);
+    }
+    throw error;
+  };
+
   const run = (config: InternalAxiosRequestConfig, go: () => Promise<AxiosResponse>): Promise<AxiosResponse> => {
+    // Logging alone: the records come from the pipeline's events; only a final failure is added here.
+    if (!requestId && !needsApi) return go().then(undefined, (failure: unknown) => failed(config, failure));
     if (requestId && !config.headers.has(REQUEST_ID_HEADER)) config.headers.set(REQUEST_ID_HEADER, requestId());
     // Only the first requests of the first client wait for the API to load.
     if (!initialised) return (ready as Promise<unknown>).then(() => run(config, go));
@@ -142,23 +167,7 @@ export function createRequestObserver(
         finish(response.status, response.status >= 400 ? response.status : undefined, response);
         return response;
       },
-      (failure: unknown) => {
-        const error = typedFailure(failure, config);
-        const status = error instanceof HTTPError ? error.status : undefined;
-        const thrown = !(error instanceof HTTPError) || shouldThrow(error);
-        finish(status, thrown || (status !== undefined && status >= 400) ? error : undefined);
-        if (logger && thrown) {
-          const errorConfig = (error as { config?: InternalAxiosRequestConfig }).config ?? config;
-          const record = baseRecord('failed', errorConfig, errorConfig.axle?.attempt);
-          record.durationMs = Date.now() - (errorConfig.axle?.startedAt ?? Date.now());
-          errorFields(record, error);
-          // A cancellation is the caller's decision, not a failure.
-          if (axios.isCancel(error))
-            writeLog(logger, 'info', { ...record, event: 'canceled' }, `${record.method} ${record.url} canceled`);
-          else writeLog(logger, 'error', record, `${record.method} ${record.url} failed: ${String(record.error)}`);
-        }
-        throw error;
-      },
+      (failure: unknown) => failed(config, failure, finish),
     );
   };
 

@@ -399,6 +399,23 @@ describe('events', () => {
     await api.close();
     expect(api.events.listenerCount('request')).toBe(0);
   });
+
+  it.each([1, 2])('a listener added while %i listener(s) run is called from the next event on', async (count) => {
+    const api = createClient({ baseURL: server.url });
+    const calls: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const off = api.events.on('request', ({ attempt }) => {
+        calls.push(`first ${attempt}`);
+        if (i === 0) api.events.on('request', () => calls.push('added'));
+        off();
+      });
+    }
+    await api.get('/');
+    expect(calls).toEqual(Array.from({ length: count }, () => 'first 1'));
+    await api.get('/');
+    expect(calls).toEqual([...Array.from({ length: count }, () => 'first 1'), 'added']);
+    await api.close();
+  });
 });
 
 describe('wrapAdapter', () => {

@@ -363,6 +363,27 @@ describe('request IDs', () => {
     await api.close();
   });
 
+  it("with a logger alone, a caller's X-Request-ID in any case is in every record, failures included", async () => {
+    const logger = collectingLogger();
+    const api = createClient({ baseURL: server.url, logger, retry: false });
+    await api.get('/ok', { headers: { 'x-request-id': 'lower' } });
+    await expect(api.get('/fail', { headers: { 'X-REQUEST-ID': 'upper' } })).rejects.toThrow();
+    await api.get('/ok');
+    const all = records(logger);
+    // DEBUG records (the logger has no isLevelEnabled) carry the same ID as their request's others.
+    const byEvent = all
+      .filter((r) => r.event !== 'request' && r.event !== 'response-details')
+      .map((r) => [r.event, r.requestId]);
+    expect(all.filter((r) => r.event === 'request').map((r) => r.requestId)).toEqual(['lower', 'upper', undefined]);
+    expect(byEvent).toEqual([
+      ['response', 'lower'],
+      ['attempt-failed', 'upper'],
+      ['failed', 'upper'],
+      ['response', undefined],
+    ]);
+    await api.close();
+  });
+
   it('ulid sorts by time', () => {
     const early = ulid(1_000);
     const late = ulid(2_000_000_000_000);
