@@ -162,6 +162,9 @@ it('leaves no open handles after client.close(), with requests still waiting', a
   const server = await recordingServer();
   const limiter = rateLimit({ maxRequests: 1, timeWindow: 60_000 });
   const api = createClient({ baseURL: server.url, retry: false, plugins: [limiter] });
+  // Closed below as the test's subject; listed too so that a failed attempt (they are retried) releases them.
+  servers.push(server);
+  clients.push(api);
   await api.get('/one');
   const waiting = api.get('/two').catch((error: unknown) => error);
   await new Promise((resolve) => setTimeout(resolve, 5));
