@@ -497,7 +497,13 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
     record: CacheRecord | undefined,
     next: (c: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> => {
-    const response = await next(lookup.config);
+    // An error status (a redirect's under the default validateStatus, a cached 404) is stored as
+    // any other response, and its typed error rethrown with the teed body.
+    const { response, error } = await call(lookup.config, next);
+    const pass = (): AxiosResponse => {
+      if (error !== undefined) throw error;
+      return response;
+    };
     const source = response.data as Readable;
     const limit = options.cacheStreams?.maxBytes ?? 0;
     const responseHeaders = plainHeaders(response.headers);
@@ -509,7 +515,7 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
       headerList(responseHeaders.vary).includes('*') ||
       !(source instanceof Readable)
     ) {
-      return response;
+      return pass();
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -537,9 +543,9 @@ export function createCacheLayer(ctx: LayerContext): CallLayer {
         void store(lookup, record, variant, policy);
       },
     });
-    source.on('error', (error) => tee.destroy(error));
+    source.on('error', (failure) => tee.destroy(failure));
     response.data = source.pipe(tee);
-    return response;
+    return pass();
   };
 
   /** A response built for one caller from a shared snapshot. */
@@ -582,10 +588,11 @@ async function call(
 }
 
 /**
- * Whether the response came through redirects. It is the last URL's response, not the asked URL's:
- * stored under the asked URL it would outlive a temporary redirect (`/latest` → 302 → an
- * immutable `/v/123` would answer `/latest` for a year). Redirects themselves are stored only for
- * requests that do not follow them (`maxRedirects: 0`).
+ * Whether the response came through redirects. The core follows them above the cache, so each hop
+ * is stored under its own URL; a response that says it came through redirects here was followed
+ * by something below (an adapter of the caller's), and is the last URL's response, not the asked
+ * URL's: stored under the asked URL it would outlive a temporary redirect (`/latest` → 302 → an
+ * immutable `/v/123` would answer `/latest` for a year).
  */
 function redirected(response: AxiosResponse): boolean {
   return (response.redirects?.length ?? 0) > 0;

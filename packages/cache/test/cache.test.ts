@@ -183,33 +183,77 @@ describe('freshness', () => {
     expect(origin.hits(i)).toBe(1);
   });
 
-  it('does not store a response reached through a redirect under the URL asked for', async () => {
+  it('looks up every redirect hop: a cacheable 301 and its target are served with no request; a 302 without freshness is asked again, never stored under its target', async () => {
+    const moved = path('moved');
     const latest = path('latest');
     const version = path('version');
+    // An empty body of known length: a streamed redirect's body is read (and so stored) only then.
+    origin.route(moved, () => ({
+      status: 301,
+      headers: { location: version, 'cache-control': 'max-age=60', 'content-length': '0' },
+      body: '',
+    }));
     origin.route(latest, () => ({ status: 302, headers: { location: version } }));
     origin.route(version, () => ({ headers: { 'cache-control': 'max-age=31536000, immutable' } }));
     const { c, api } = client();
+    const first = await api.get(moved);
+    const again = await api.get(moved);
+    expect([first.cached, again.cached]).toEqual([false, true]);
+    expect(again.redirects).toEqual([
+      { url: `${origin.url}${moved}`, status: 301, location: `${origin.url}${version}` },
+    ]);
+    expect(again.data).toEqual(first.data);
+    expect([origin.hits(moved), origin.hits(version)]).toEqual([1, 1]);
+    // /latest answers 302 each time (no freshness of its own); its target comes from the cache.
     for (let i = 0; i < 2; i += 1) {
       const response = await api.get(latest);
-      expect(response.cached).toBe(false);
+      expect(response.cached).toBe(true);
       expect(response.redirects).toHaveLength(1);
     }
-    expect(origin.hits(latest)).toBe(2);
-    expect(c.stats().size).toBe(0);
+    expect([origin.hits(latest), origin.hits(version)]).toEqual([2, 1]);
+    // Stored: the 301 and the target, each under its own URL; the 302 is not.
+    expect(c.stats().size).toBe(2);
+    origin.route(latest, () => ({ status: 302, headers: { location: path('elsewhere') } }));
+    expect((await api.get(latest, { validateStatus: () => true })).status).toBe(404);
     const { c: streams, api: streaming } = client({ cacheStreams: { maxBytes: 1_000_000 } });
     for (let i = 0; i < 2; i += 1) {
-      const streamed = await streaming.get(latest, { responseType: 'stream' });
+      const streamed = await streaming.get(moved, { responseType: 'stream' });
       for await (const _chunk of streamed.data) {
         // read to the end: a stream is stored, when it may be, once fully read
       }
-      expect(streamed.cached).toBe(false);
+      expect(streamed.cached).toBe(i === 1);
     }
-    expect(streams.stats().size).toBe(0);
-    // A request that does not follow gets the redirect itself, which is stored when cacheable.
-    origin.route(latest, () => ({ status: 301, headers: { location: version, 'cache-control': 'max-age=60' } }));
-    const first = await api.get(latest, { maxRedirects: 0, validateStatus: (s) => s < 400 });
-    const again = await api.get(latest, { maxRedirects: 0, validateStatus: (s) => s < 400 });
-    expect([first.status, first.cached, again.status, again.cached]).toEqual([301, false, 301, true]);
+    expect(streams.stats().size).toBe(2);
+    // A request that does not follow gets the redirect itself, from the cache as well.
+    const own = await api.get(moved, { maxRedirects: 0, validateStatus: (s) => s < 400 });
+    expect([own.status, own.cached, own.headers.location]).toEqual([301, true, version]);
+    expect(origin.hits(moved)).toBe(2);
+  });
+
+  it('does not store, under the URL asked for, a response an adapter of the caller reached through redirects', async () => {
+    let calls = 0;
+    const c = cache();
+    const api = createClient({
+      baseURL: 'http://127.0.0.1:9',
+      plugins: [c],
+      retry: false,
+      // An adapter of one's own follows redirects its own way, below the cache.
+      adapter: async (config) => {
+        calls += 1;
+        return {
+          data: '{}',
+          status: 200,
+          statusText: 'OK',
+          headers: { 'content-type': 'application/json', 'cache-control': 'max-age=60' },
+          config,
+          redirects: [{ url: 'http://127.0.0.1:9/latest', status: 302, location: 'http://127.0.0.1:9/v/1' }],
+        };
+      },
+    });
+    clients.push(api);
+    await api.get('/latest');
+    expect((await api.get('/latest')).cached).toBe(false);
+    expect([calls, c.stats().size]).toEqual([2, 0]);
   });
 
   it('treats an invalid Age as stale', async () => {

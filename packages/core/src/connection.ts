@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AxiosAdapter, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
+import type { CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
 import { type ClientAuth, createClientAuth } from './auth';
 import { requestUrl } from './client-error';
 import { guardClose } from './close-guard';
@@ -9,7 +9,7 @@ import type { ResolvedConnection } from './connection-options';
 import { CredentialScope } from './credential-scope';
 import { type Logger, writeLog } from './logger';
 import type { LayerEntry } from './pipeline';
-import type { CallLayer, ConfigStep } from './plugin';
+import type { CallLayer, ConfigStep, NextAdapter } from './plugin';
 import { ProxyRouter } from './proxy-agent';
 import { resolveProxyOption } from './proxy-options';
 import { type RedirectPolicy, redirectingTransport } from './redirecting-transport';
@@ -83,11 +83,11 @@ export class Connection {
   }
 
   /**
-   * Axios's HTTP transport with axle's redirect following over it (credentials and cookies per
-   * hop, the SOCKS agent loaded for a hop that needs it); `onHop` is told of every hop.
+   * axle's redirect following over the chain each hop takes (credentials and cookies per hop, the
+   * SOCKS agent loaded for a hop that needs it); `onHop` is told of every hop.
    */
-  redirecting(transport: AxiosAdapter, onHop?: RedirectPolicy['onHop']): AxiosAdapter {
-    return redirectingTransport(transport, {
+  redirecting(hop: NextAdapter, onHop?: RedirectPolicy['onHop']): NextAdapter {
+    return redirectingTransport(hop, {
       scope: this.#scope,
       jar: this.#resolved.jar,
       onHop,

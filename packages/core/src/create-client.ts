@@ -30,6 +30,7 @@ import {
   type PluginRole,
   type WrapOptions,
 } from './plugin';
+import { singleHop } from './redirecting-transport';
 import type { RedirectHop } from './redirects';
 import { createRequestObserver, type RequestObserver } from './request-observer';
 import { RetryBudget } from './retry-budget';
@@ -245,6 +246,10 @@ function buildClient(
         ...PLUGIN_ROLES.filter((r) => r !== 'credentials').flatMap((r) => runtime.callLayers.get(r) ?? []),
       ],
       requestMiddlewareAt: (runtime.callLayers.get('credentials')?.length ?? 0) + options.middleware.length,
+      hopLayersAt:
+        (runtime.callLayers.get('credentials')?.length ?? 0) +
+        options.middleware.length +
+        (runtime.callLayers.get('extension')?.length ?? 0),
       events: runtime.events,
     });
     context = {
@@ -272,13 +277,17 @@ function buildClient(
     if (cached !== undefined && cached.ref === ref) return cached.adapter;
     const ctx = getContext();
     const chosen = axios.getAdapter(ref, config);
-    // Redirects are axle's to follow on axios's HTTP transport; any other adapter keeps its own way.
-    const http = chosen === axios.getAdapter('http') ? runtime.connection.redirecting(chosen, onHop) : chosen;
-    const transport = decodingTransport(http, ref);
-    const call = ctx.pipeline.compose(transport);
+    // Redirects are axle's to follow on axios's HTTP transport, above the layers each hop goes
+    // through (cache, breaker, limiter); any other adapter keeps its own way.
+    const follows = chosen === axios.getAdapter('http');
+    const transport = decodingTransport(follows ? singleHop(chosen) : chosen, ref);
+    const follow = follows ? (hop: NextAdapter) => runtime.connection.redirecting(hop, onHop) : undefined;
+    const call = ctx.pipeline.compose(transport, undefined, follow);
     // Per-request middleware gets a chain of its own; other requests use the client's as it is.
     const callFor = (c: InternalAxiosRequestConfig): NextAdapter =>
-      c.middleware === undefined || c.middleware.length === 0 ? call : ctx.pipeline.compose(transport, c.middleware);
+      c.middleware === undefined || c.middleware.length === 0
+        ? call
+        : ctx.pipeline.compose(transport, c.middleware, follow);
     const observer = runtime.observer;
     // The response phase's schema step, only for requests that have a schema.
     const run = (c: InternalAxiosRequestConfig): Promise<AxiosResponse> =>

@@ -31,16 +31,26 @@ export interface PipelineParts {
   readonly callLayers: readonly LayerEntry[];
   /** Where per-request middleware goes in `callLayers`: right after the client's middleware. Default: the end. */
   readonly requestMiddlewareAt?: number;
+  /**
+   * Where the layers that surround each network call (cache, breaker, limiter) start in
+   * `callLayers`; a redirect follower given to `compose` sits right above them, so every hop goes
+   * through them. Default: the end (no such layers).
+   */
+  readonly hopLayersAt?: number;
   readonly events: AxleEvents;
 }
+
+/** Wraps the chain each hop takes (cache, breaker, limiter, transport) with redirect following. */
+export type Follower = (hop: NextAdapter) => NextAdapter;
 
 /** One client's pipeline: builds call chains and runs attempts through config and call phases. */
 export interface Pipeline {
   /**
    * The call chain down to `transport`, whose failures become typed axle errors; `extra` (a
-   * request's own middleware) goes right after the client's middleware.
+   * request's own middleware) goes right after the client's middleware, and `follow` (the redirect
+   * follower) right above the layers each hop goes through.
    */
-  compose(transport: AxiosAdapter, extra?: readonly CallLayer[]): NextAdapter;
+  compose(transport: AxiosAdapter, extra?: readonly CallLayer[], follow?: Follower): NextAdapter;
   /** Whether anything in the pipeline may change a request's headers (config steps, hooks, layers). */
   readonly mutates: boolean;
   /** Runs one attempt: the config phase, then `call`. */
@@ -71,15 +81,17 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   const { configSteps, requestHooks, events } = parts;
   const hasConfigPhase = configSteps.length > 0 || requestHooks.length > 0;
 
-  const compose = (transport: AxiosAdapter, extra?: readonly CallLayer[]): NextAdapter => {
+  const compose = (transport: AxiosAdapter, extra?: readonly CallLayer[], follow?: Follower): NextAdapter => {
     let callLayers = parts.callLayers;
+    let hopAt = parts.hopLayersAt ?? callLayers.length;
     if (extra !== undefined && extra.length > 0) {
       const at = parts.requestMiddlewareAt ?? callLayers.length;
       callLayers = [...callLayers.slice(0, at), ...extra.map((layer) => ({ layer })), ...callLayers.slice(at)];
+      if (at <= hopAt) hopAt += extra.length;
     }
     // With no layer to see them, failures are typed by whoever catches them first (the retry loop
     // or the response phase): one promise less per request.
-    if (callLayers.length === 0) return transport as NextAdapter;
+    if (callLayers.length === 0) return follow ? follow(transport as NextAdapter) : (transport as NextAdapter);
     let next: NextAdapter = (config) => {
       try {
         return Promise.resolve(transport(config)).then(undefined, (error: unknown) => {
@@ -89,11 +101,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
         return Promise.reject(toClientError(error, config));
       }
     };
-    for (let i = callLayers.length - 1; i >= 0; i--) {
-      const entry = callLayers[i] as LayerEntry;
+    for (let i = callLayers.length; i > 0; i--) {
+      // Below the follower, failures are typed: the layers of each hop see typed errors, and the
+      // follower passes the last one on.
+      if (i === hopAt && follow) next = follow(next);
+      const entry = callLayers[i - 1] as LayerEntry;
       next = wrapAdapter(next, entry.layer, entry.key);
     }
-    return next;
+    return hopAt === 0 && follow ? follow(next) : next;
   };
 
   const runConfigPhase = async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {

@@ -10,6 +10,8 @@ import { SENT, type SentCredentials } from './auth';
 import { ClientError, requestUrl } from './client-error';
 import { storeCookies } from './cookie-jar';
 import type { CredentialScope } from './credential-scope';
+import { typedFailure } from './pipeline';
+import type { NextAdapter } from './plugin';
 import { isSensitiveHeader, redactUrl } from './redact';
 import type { RedirectHop } from './redirects';
 
@@ -41,45 +43,66 @@ type BeforeRedirect = (
 type Marked = InternalAxiosRequestConfig & { [SENT]?: SentCredentials };
 
 /**
- * Wraps axios's HTTP transport so axle follows redirects itself: every hop is sent with
- * `maxRedirects: 0` (Node's own `http.request`, no follow-redirects wrapper around each request)
- * and, on a 3xx with a `Location`, the next hop is built here: the method rules browsers use, the
- * client's credentials and cookies only where they may go, the jar updated from every hop, and
- * the caller's `validateStatus` judged on the final response alone. A request that does not
- * redirect costs one `then` more than axios's bare transport.
+ * axios's HTTP adapter that never follows redirects itself (Node's own `http.request`, no
+ * follow-redirects wrapper around each request), for `redirectingTransport` to follow them above
+ * it. A request with `maxRedirects: 0`, a negative one, or a `transport` of its own is sent as it is.
  *
  * @example
  * ```ts
- * const transport = redirectingTransport(axios.getAdapter('http'), { scope, jar: undefined });
+ * const http = singleHop(axios.getAdapter('http'));
  * ```
  */
-export function redirectingTransport(transport: AxiosAdapter, policy: RedirectPolicy): AxiosAdapter {
+export function singleHop(transport: AxiosAdapter): AxiosAdapter {
   return (config) => {
     const own = config.maxRedirects;
-    const limit = own ?? DEFAULT_LIMIT;
-    // A transport of the caller's own is theirs to redirect with, as in axios.
-    if (limit <= 0 || config.transport !== undefined) return transport(config);
-    // Read now: the body decoder switches `responseType` on the caller's config for the
-    // synchronous part of this call only, and later hops must ask for the same.
-    const responseType = config.responseType;
-    const startedAt = config.timeout ? Date.now() : 0;
-    let sent: ReturnType<AxiosAdapter>;
+    if ((own ?? DEFAULT_LIMIT) <= 0 || config.transport !== undefined) return transport(config);
     // axios reads maxRedirects as it starts; set for that moment only, so retries see the caller's.
     config.maxRedirects = 0;
     try {
-      sent = transport(config);
+      return transport(config);
     } finally {
       config.maxRedirects = own;
     }
-    return sent.then(
+  };
+}
+
+/**
+ * Follows redirects over the chain each hop takes (the cache, breaker and limiter, then axios's
+ * HTTP transport under `singleHop`): on a 3xx with a `Location`, the next hop is built here: the
+ * method rules browsers use, the client's credentials and cookies only where they may go, the jar
+ * updated from every hop, and the caller's `validateStatus` judged on the final response alone.
+ * So a cached redirect, or a cached target, is served without the network, and each hop takes its
+ * own host's breaker permit and limiter slot. A request that does not redirect costs one `then`.
+ *
+ * @example
+ * ```ts
+ * const transport = redirectingTransport(singleHop(axios.getAdapter('http')), { scope, jar: undefined });
+ * ```
+ */
+export function redirectingTransport(transport: NextAdapter, policy: RedirectPolicy): NextAdapter {
+  return (config) => {
+    const limit = config.maxRedirects ?? DEFAULT_LIMIT;
+    // A transport of the caller's own is theirs to redirect with, as in axios.
+    if (limit <= 0 || config.transport !== undefined) return transport(config);
+    // Read now: the body decoder switches `responseType` on the caller's config for the
+    // synchronous part of its call only, and later hops must ask for the same.
+    const responseType = config.responseType;
+    const startedAt = config.timeout ? Date.now() : 0;
+    // The follower's own failures (too many redirects, a bad Location, the chain's timeout) are
+    // typed here; those of a hop were typed below, where its layers saw them.
+    const following = (first: Outcome) =>
+      follow(transport, policy, config, first, { limit, responseType, startedAt }).catch((error: unknown) => {
+        throw typedFailure(error, config);
+      });
+    return transport(config).then(
       (response) => {
         if (locationOf(response) === undefined) return withResponseUrl(response, config);
-        return follow(transport, policy, config, { response, error: undefined }, { limit, responseType, startedAt });
+        return following({ response, error: undefined });
       },
       (error: unknown) => {
         const response = axios.isAxiosError(error) ? error.response : undefined;
         if (response === undefined || locationOf(response) === undefined) throw error;
-        return follow(transport, policy, config, { response, error }, { limit, responseType, startedAt });
+        return following({ response, error });
       },
     );
   };
@@ -98,7 +121,7 @@ interface HopSettings {
 }
 
 async function follow(
-  transport: AxiosAdapter,
+  transport: NextAdapter,
   policy: RedirectPolicy,
   config: Marked,
   first: Outcome,

@@ -14,6 +14,10 @@ import { startServer, type TestServer } from '../../../test-support/http-server'
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer((req, res) => {
+    if (req.url === '/moved') {
+      res.writeHead(301, { location: '/' }).end();
+      return;
+    }
     res.writeHead(req.url === '/fail' ? 503 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ auth: req.headers.authorization ?? null, via: req.headers['x-via'] ?? null }));
   });
@@ -119,6 +123,23 @@ describe('the order is fixed by role, whatever order plugins are listed in', () 
       'in:cache',
       'in:circuit-breaker',
       'in:rate-limit',
+    ]);
+    await api.close();
+  });
+
+  it('redirects are followed between the extension and cache roles: each hop goes through cache, breaker and limiter', async () => {
+    const log: string[] = [];
+    const api = createClient({ baseURL: server.url, plugins: [...ROLES].reverse().map((r) => recorder(log, r)) });
+    // A 3xx that validateStatus accepts resolves on its hop, so every layer logs its way out.
+    const response = await api.get('/moved', { validateStatus: () => true });
+    expect(response.redirects).toHaveLength(1);
+    expect(log.filter((entry) => entry.startsWith('in:') || entry.startsWith('out:'))).toEqual([
+      'in:credentials',
+      'in:extension',
+      ...['in:cache', 'in:circuit-breaker', 'in:rate-limit', 'out:rate-limit', 'out:circuit-breaker', 'out:cache'],
+      ...['in:cache', 'in:circuit-breaker', 'in:rate-limit', 'out:rate-limit', 'out:circuit-breaker', 'out:cache'],
+      'out:extension',
+      'out:credentials',
     ]);
     await api.close();
   });
