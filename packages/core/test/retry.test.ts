@@ -12,6 +12,12 @@ import {
 import axios from 'axios';
 import { startServer, type TestServer } from '../../../test-support/http-server';
 
+// Some tests bound wall-clock times (a wait that must end early, a socket released within 100 ms);
+// on a shared 2-core machine a stall can push one past its bound. A failure is retried up to twice
+// and each failure is printed; three misses fail the suite. Every test here uses the file's one
+// server, so a failed attempt leaves nothing listening.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 // Routes answer from a per-path script of statuses; 'reset' destroys the socket.
 let server: TestServer;
 const scripts = new Map<string, (number | 'reset' | [number, Record<string, string>])[]>();
