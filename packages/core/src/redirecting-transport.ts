@@ -88,24 +88,34 @@ export function redirectingTransport(transport: NextAdapter, policy: RedirectPol
     // synchronous part of its call only, and later hops must ask for the same.
     const responseType = config.responseType;
     const startedAt = config.timeout ? Date.now() : 0;
-    // The follower's own failures (too many redirects, a bad Location, the chain's timeout) are
-    // typed here; those of a hop were typed below, where its layers saw them.
-    const following = (first: Outcome) =>
-      follow(transport, policy, config, first, { limit, responseType, startedAt }).catch((error: unknown) => {
-        throw typedFailure(error, config);
-      });
     return transport(config).then(
       (response) => {
         if (locationOf(response) === undefined) return withResponseUrl(response, config);
-        return following({ response, error: undefined });
+        return following(transport, policy, config, { response, error: undefined }, { limit, responseType, startedAt });
       },
       (error: unknown) => {
         const response = axios.isAxiosError(error) ? error.response : undefined;
         if (response === undefined || locationOf(response) === undefined) throw error;
-        return following({ response, error });
+        return following(transport, policy, config, { response, error }, { limit, responseType, startedAt });
       },
     );
   };
+}
+
+/**
+ * `follow`, with the follower's own failures (too many redirects, a bad Location, the chain's
+ * timeout) typed; those of a hop were typed below, where its layers saw them, and name its URL.
+ */
+function following(
+  transport: NextAdapter,
+  policy: RedirectPolicy,
+  config: Marked,
+  first: Outcome,
+  settings: HopSettings,
+): Promise<AxiosResponse> {
+  return follow(transport, policy, config, first, settings).catch((error: unknown) => {
+    throw typedFailure(error, config);
+  });
 }
 
 interface Outcome {

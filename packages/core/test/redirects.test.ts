@@ -249,12 +249,13 @@ describe('redirects', () => {
     await api.close();
   });
 
-  it('types a failure on a later hop, with the caller’s config', async () => {
+  it('types a failure on a later hop, naming the hop, with the caller’s config', async () => {
     const api = createClient({ baseURL: server.url, retry: false });
     const target = `http://127.0.0.1:${await closedPort()}/gone`;
     const error = (await api.get('/to', { params: { location: target } }).catch((e: unknown) => e)) as ConnectionError;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.code).toBe('ECONNREFUSED');
+    expect(error.message).toContain(`GET ${target}`);
     expect(error.config?.url).toBe('/to');
     await api.close();
   });
