@@ -91,31 +91,28 @@ export function redirectingTransport(transport: NextAdapter, policy: RedirectPol
     return transport(config).then(
       (response) => {
         if (locationOf(response) === undefined) return withResponseUrl(response, config);
-        return following(transport, policy, config, { response, error: undefined }, { limit, responseType, startedAt });
+        const first = { response, error: undefined };
+        return follow(transport, policy, config, first, { limit, responseType, startedAt }).catch(typedFor(config));
       },
       (error: unknown) => {
         const response = axios.isAxiosError(error) ? error.response : undefined;
         if (response === undefined || locationOf(response) === undefined) throw error;
-        return following(transport, policy, config, { response, error }, { limit, responseType, startedAt });
+        const first = { response, error };
+        return follow(transport, policy, config, first, { limit, responseType, startedAt }).catch(typedFor(config));
       },
     );
   };
 }
 
 /**
- * `follow`, with the follower's own failures (too many redirects, a bad Location, the chain's
- * timeout) typed; those of a hop were typed below, where its layers saw them, and name its URL.
+ * A rejection handler that types the follower's own failures (too many redirects, a bad Location,
+ * the chain's timeout) for `config`; those of a hop were typed below, where its layers saw them,
+ * and name its URL.
  */
-function following(
-  transport: NextAdapter,
-  policy: RedirectPolicy,
-  config: Marked,
-  first: Outcome,
-  settings: HopSettings,
-): Promise<AxiosResponse> {
-  return follow(transport, policy, config, first, settings).catch((error: unknown) => {
+function typedFor(config: InternalAxiosRequestConfig): (error: unknown) => never {
+  return (error) => {
     throw typedFailure(error, config);
-  });
+  };
 }
 
 interface Outcome {
