@@ -21,6 +21,7 @@
  *   GET  /reports                   needs a live token from /oauth/token; 401 with `WWW-Authenticate: Bearer
  *                                   error="invalid_token"` otherwise
  *   GET  /genres                    `Cache-Control: max-age=2` and an ETag; 304 to a matching If-None-Match
+ *   GET  /categories                301 to /genres, `Cache-Control: max-age=60` (the old name of the list)
  *   GET  /loans/feed                server-sent events: three events (one with a comment, one with two data lines)
  *   GET  /export.ndjson             every book as one JSON line
  *
@@ -473,6 +474,9 @@ export async function startDemoApi(options = {}) {
     } else if (method === 'GET' && path === '/genres') {
       count('GET /genres');
       genres(req, res);
+    } else if (method === 'GET' && path === '/categories') {
+      count('GET /categories');
+      send(res, 301, undefined, { Location: '/genres', 'Cache-Control': 'max-age=60' });
     } else if (method === 'GET' && path === '/loans/feed') {
       count('GET /loans/feed');
       loanFeed(res);

@@ -599,6 +599,16 @@ const sections = [
         await get('first GET (a miss: stored)');
         await get('second GET (fresh: nothing sent)');
         await get("third GET with { cache: 'no-cache' } (revalidated)", { cache: 'no-cache' });
+        say('GET /categories answers 301 to /genres, cacheable for 60 s. Each redirect hop goes through the cache:');
+        for (const label of ['first', 'second']) {
+          const r = await cached.get('/categories');
+          const hop = r.redirects[0];
+          say(
+            `${label} GET /categories: ${hop.status} → ${new URL(hop.location).pathname} ${r.status}, cached ${r.cached === true}; ` +
+              `server saw /categories ${server.stats.routes['GET /categories'] ?? 0}, /genres ${seen()}`,
+            '  ',
+          );
+        }
         say('Waiting 2.1 s, until the stored response is stale...');
         await sleep(2_100);
         await get('fourth GET (stale: revalidated with If-None-Match)');
