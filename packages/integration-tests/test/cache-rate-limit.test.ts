@@ -15,19 +15,23 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('a cache hit opens no socket and takes no limiter token, so it is not held back by an exhausted limiter', async () => {
-  const limiter = rateLimit({ maxRequests: 1, timeWindow: 60_000, queueTimeout: 200 });
+  const limiter = rateLimit({ maxRequests: 1, timeWindow: 60_000, queueTimeout: 2000 });
   const c = cache();
   const api = createClient({ baseURL: server.url, plugins: [limiter, c], retry: false });
+  const queued: string[] = [];
+  api.events.on('ratelimit:queued', ({ scope }) => queued.push(scope));
   const before = { requests: server.requests.length, connections: server.connections };
 
   const first = await api.get('/users/1');
   expect(first.cached).toBe(false);
   expect(limiter.status().remaining).toBe(0);
 
-  // The window's only token is used: anything that reached the limiter would wait (and time out).
+  // The window's only token is used: anything that reached the limiter would be queued, and wait
+  // until queueTimeout.
   const started = Date.now();
   const hits = await Promise.all(Array.from({ length: 20 }, () => api.get('/users/1')));
-  expect(Date.now() - started).toBeLessThan(150);
+  expect(queued).toEqual([]);
+  expect(Date.now() - started).toBeLessThan(1500);
   for (const hit of hits) {
     expect(hit.cached).toBe(true);
     expect(hit.data).toEqual({ path: '/users/1' });
@@ -38,8 +42,9 @@ it('a cache hit opens no socket and takes no limiter token, so it is not held ba
   expect(limiter.status().queued).toBe(0);
   expect(c.stats()).toMatchObject({ hits: 20, misses: 1 });
 
-  // A miss does go through the limiter: with no token left it is refused after queueTimeout.
-  await expect(api.get('/users/2')).rejects.toThrow();
+  // A miss does go through the limiter: with no token left it is queued, and refused after queueTimeout.
+  await expect(api.get('/users/2')).rejects.toMatchObject({ name: 'RateLimitExceededError' });
+  expect(queued).toHaveLength(1);
   expect(server.requests.length - before.requests).toBe(1);
   await api.close();
 });
