@@ -325,23 +325,31 @@ function hopConfig(
 }
 
 /**
- * A redirect's body is not the caller's: a buffered one is already read. A streamed one that is
- * small (by its Content-Length) is read to its end, so its connection goes back to the pool before
- * the next hop asks for one; any other is dropped with its connection.
+ * A redirect's body is not the caller's: a buffered one is already read. A streamed one is read to
+ * its end when it is small, so its connection goes back to the pool before the next hop asks for
+ * one (and a cache under the follower stores it); one longer than `DRAIN_LIMIT`, by its
+ * Content-Length or as it is read (chunked), is dropped with its connection.
  */
 function discardBody(response: AxiosResponse): Promise<void> | undefined {
   const body = response.data as NodeJS.ReadableStream & { destroy?: () => void };
   if (body === null || typeof body !== 'object' || typeof body.pipe !== 'function') return undefined;
   const length = Number(response.headers['content-length']);
-  if (!(Number.isFinite(length) && length <= DRAIN_LIMIT)) {
+  if (Number.isFinite(length) && length > DRAIN_LIMIT) {
     body.destroy?.();
     return undefined;
   }
   return new Promise((resolve) => {
+    let read = 0;
+    body.on('data', (chunk: { length: number }) => {
+      read += chunk.length;
+      if (read > DRAIN_LIMIT) {
+        body.destroy?.();
+        resolve();
+      }
+    });
     body.once('end', resolve);
     body.once('close', resolve);
     body.once('error', resolve);
-    body.resume();
   });
 }
 

@@ -54,6 +54,13 @@ beforeAll(async () => {
       res.end('ok');
       return;
     }
+    if (url.pathname === '/chunked-redirect') {
+      // No Content-Length: a small chunked body.
+      res.writeHead(302, { location: '/echo' });
+      res.write('o');
+      res.end('k');
+      return;
+    }
     if (url.pathname === '/big-redirect') {
       res.writeHead(302, { location: '/echo' });
       res.end('x'.repeat(200_000));
@@ -270,7 +277,7 @@ describe('redirects', () => {
     await api.close();
   });
 
-  it('streams the final body; a large redirect body is dropped with its connection, a small one drained', async () => {
+  it('streams the final body; a large redirect body is dropped with its connection, a small one drained, chunked or not', async () => {
     const api = createClient({ baseURL: server.url });
     let before = server.connections;
     const response = await api.get<Readable>('/big-redirect', { responseType: 'stream' });
@@ -287,6 +294,13 @@ describe('redirects', () => {
     }
     expect(drained.redirects).toHaveLength(1);
     // A small redirect body is read to its end, so both hops reuse the kept-alive connection.
+    expect(server.connections - before).toBe(0);
+    // So is a small chunked one, whose length is known only once it is read.
+    const chunked = await api.get<Readable>('/chunked-redirect', { responseType: 'stream' });
+    for await (const _chunk of chunked.data) {
+      // read to the end
+    }
+    expect(chunked.redirects).toHaveLength(1);
     expect(server.connections - before).toBe(0);
     await api.close();
   });
