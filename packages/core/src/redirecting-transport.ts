@@ -54,8 +54,8 @@ type Marked = InternalAxiosRequestConfig & { [SENT]?: SentCredentials };
  */
 export function singleHop(transport: AxiosAdapter): AxiosAdapter {
   return (config) => {
+    if (!followedHere(config)) return transport(config);
     const own = config.maxRedirects;
-    if ((own ?? DEFAULT_LIMIT) <= 0 || config.transport !== undefined) return transport(config);
     // axios reads maxRedirects as it starts; set for that moment only, so retries see the caller's.
     config.maxRedirects = 0;
     try {
@@ -81,9 +81,8 @@ export function singleHop(transport: AxiosAdapter): AxiosAdapter {
  */
 export function redirectingTransport(transport: NextAdapter, policy: RedirectPolicy): NextAdapter {
   return (config) => {
+    if (!followedHere(config)) return transport(config);
     const limit = config.maxRedirects ?? DEFAULT_LIMIT;
-    // A transport of the caller's own is theirs to redirect with, as in axios.
-    if (limit <= 0 || config.transport !== undefined) return transport(config);
     // Read now: the body decoder switches `responseType` on the caller's config for the
     // synchronous part of its call only, and later hops must ask for the same.
     const responseType = config.responseType;
@@ -102,6 +101,15 @@ export function redirectingTransport(transport: NextAdapter, policy: RedirectPol
       },
     );
   };
+}
+
+/**
+ * Whether axle follows this request's redirects: `singleHop` and the follower must agree on it.
+ * Not with `maxRedirects` 0 (or less), and not with a `transport` of the caller's own, which is
+ * theirs to redirect with, as in axios.
+ */
+function followedHere(config: InternalAxiosRequestConfig): boolean {
+  return (config.maxRedirects ?? DEFAULT_LIMIT) > 0 && config.transport === undefined;
 }
 
 /**
